@@ -1,0 +1,132 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LmProb.Kernels;
+
+/// <summary>
+/// <c>exp(x)</c> for <c>x ≤ 0</c> (and -inf, NaN): the only arguments softmax, log-sum-exp and
+/// cross-entropy need once the row maximum is subtracted. Every width (scalar, 128, 256, 512 bits)
+/// runs the same operations on the same constants, so results are bit-identical across paths.
+/// </summary>
+/// <remarks>
+/// Range reduction <c>x = n·ln2 + r</c>, <c>|r| ≤ ln2/2</c> (Cody–Waite, ln2 split in two),
+/// <c>exp(r)</c> by a degree-7 polynomial with minimax coefficients (Cephes <c>expf</c>, within
+/// 1–2 ulp), then <c>·2^n</c> as two exact power-of-two factors so results down to the smallest
+/// subnormal are right and anything below <c>2^-150</c> is 0.
+/// </remarks>
+internal static class ExpKernel
+{
+    /// <summary>log2(e).</summary>
+    public const float Log2E = 1.44269504f;
+
+    /// <summary>High part of ln 2 (few mantissa bits, so <c>n · Ln2High</c> is exact).</summary>
+    public const float Ln2High = 0.693359375f;
+
+    /// <summary>Low part of ln 2: <c>ln 2 − Ln2High</c>.</summary>
+    public const float Ln2Low = -2.12194440e-4f;
+
+    /// <summary>Below ln(2^-150) ≈ -103.97 the result rounds to 0; clamping here keeps <c>n ≥ -150</c>.</summary>
+    public const float MinArgument = -104f;
+
+    // exp(r) ≈ 1 + r + r²·(C2 + r·(C3 + r·(C4 + r·(C5 + r·(C6 + r·C7))))).
+    public const float C2 = 5.0000001201e-1f;
+    public const float C3 = 1.6666665459e-1f;
+    public const float C4 = 4.1665795894e-2f;
+    public const float C5 = 8.3334519073e-3f;
+    public const float C6 = 1.3981999507e-3f;
+    public const float C7 = 1.9875691500e-4f;
+
+    private const int ExponentBias = 127;
+    private const int MantissaBits = 23;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Exp(float x)
+    {
+        x = MathF.Max(x, MinArgument);
+        var n = MathF.Round(x * Log2E);
+        var r = MathF.FusedMultiplyAdd(n, -Ln2High, x);
+        r = MathF.FusedMultiplyAdd(n, -Ln2Low, r);
+        var p = MathF.FusedMultiplyAdd(C7, r, C6);
+        p = MathF.FusedMultiplyAdd(p, r, C5);
+        p = MathF.FusedMultiplyAdd(p, r, C4);
+        p = MathF.FusedMultiplyAdd(p, r, C3);
+        p = MathF.FusedMultiplyAdd(p, r, C2);
+        p = MathF.FusedMultiplyAdd(p, r * r, r) + 1f;
+        if (float.IsNaN(n))
+        {
+            return n;
+        }
+        var k = (int)n;
+        var k1 = k >> 1;
+        var k2 = k - k1;
+        return p * BitConverter.Int32BitsToSingle((k1 + ExponentBias) << MantissaBits)
+                 * BitConverter.Int32BitsToSingle((k2 + ExponentBias) << MantissaBits);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Exp(Vector128<float> x)
+    {
+        x = Vector128.Max(x, Vector128.Create(MinArgument));
+        var n = Vector128.Round(x * Vector128.Create(Log2E));
+        var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), x);
+        r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), r);
+        var p = Vector128.FusedMultiplyAdd(Vector128.Create(C7), r, Vector128.Create(C6));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C5));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C4));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C3));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C2));
+        p = Vector128.FusedMultiplyAdd(p, r * r, r) + Vector128<float>.One;
+        var k = Vector128.ConvertToInt32(n);
+        var k1 = Vector128.ShiftRightArithmetic(k, 1);
+        var k2 = k - k1;
+        var scale1 = Vector128.ShiftLeft(k1 + Vector128.Create(ExponentBias), MantissaBits).AsSingle();
+        var scale2 = Vector128.ShiftLeft(k2 + Vector128.Create(ExponentBias), MantissaBits).AsSingle();
+        var result = p * scale1 * scale2;
+        return Vector128.ConditionalSelect(Vector128.IsNaN(x), x, result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        x = Vector256.Max(x, Vector256.Create(MinArgument));
+        var n = Vector256.Round(x * Vector256.Create(Log2E));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), x);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(C7), r, Vector256.Create(C6));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C5));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C4));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C3));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C2));
+        p = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
+        var k = Vector256.ConvertToInt32(n);
+        var k1 = Vector256.ShiftRightArithmetic(k, 1);
+        var k2 = k - k1;
+        var scale1 = Vector256.ShiftLeft(k1 + Vector256.Create(ExponentBias), MantissaBits).AsSingle();
+        var scale2 = Vector256.ShiftLeft(k2 + Vector256.Create(ExponentBias), MantissaBits).AsSingle();
+        var result = p * scale1 * scale2;
+        return Vector256.ConditionalSelect(Vector256.IsNaN(x), x, result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> x)
+    {
+        x = Vector512.Max(x, Vector512.Create(MinArgument));
+        var n = Vector512.Round(x * Vector512.Create(Log2E));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), x);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), r);
+        var p = Vector512.FusedMultiplyAdd(Vector512.Create(C7), r, Vector512.Create(C6));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C5));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C4));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C3));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C2));
+        p = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512<float>.One;
+        var k = Vector512.ConvertToInt32(n);
+        var k1 = Vector512.ShiftRightArithmetic(k, 1);
+        var k2 = k - k1;
+        var scale1 = Vector512.ShiftLeft(k1 + Vector512.Create(ExponentBias), MantissaBits).AsSingle();
+        var scale2 = Vector512.ShiftLeft(k2 + Vector512.Create(ExponentBias), MantissaBits).AsSingle();
+        var result = p * scale1 * scale2;
+        return Vector512.ConditionalSelect(Vector512.IsNaN(x), x, result);
+    }
+}

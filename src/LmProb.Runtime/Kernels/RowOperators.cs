@@ -1,0 +1,118 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LmProb.Kernels;
+
+/// <summary>
+/// An elementwise function at every vector width. Implementations are small structs, so the
+/// generic loops in <see cref="RowLoops"/> are specialized and inlined per operator.
+/// </summary>
+internal interface IRowOperator
+{
+    float Invoke(float x);
+
+    Vector128<float> Invoke(Vector128<float> x);
+
+    Vector256<float> Invoke(Vector256<float> x);
+
+    Vector512<float> Invoke(Vector512<float> x);
+}
+
+/// <summary><c>exp(x − max)</c>: the numerator of a stable softmax.</summary>
+internal readonly struct ShiftedExp(float max) : IRowOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x) => ExpKernel.Exp(x - max);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x) => ExpKernel.Exp(x - Vector128.Create(max));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x) => ExpKernel.Exp(x - Vector256.Create(max));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x) => ExpKernel.Exp(x - Vector512.Create(max));
+}
+
+/// <summary><c>exp((x − max) / T)</c>: the numerator of a tempered softmax, without overflow for any T.</summary>
+internal readonly struct TemperedExp(float max, float temperature) : IRowOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x) => ExpKernel.Exp((x - max) / temperature);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x) => ExpKernel.Exp((x - Vector128.Create(max)) / Vector128.Create(temperature));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x) => ExpKernel.Exp((x - Vector256.Create(max)) / Vector256.Create(temperature));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x) => ExpKernel.Exp((x - Vector512.Create(max)) / Vector512.Create(temperature));
+}
+
+/// <summary><c>(x − max) − log(sum)</c>: log-softmax, never <c>x − lse</c> (which loses digits when |x| is large).</summary>
+internal readonly struct ShiftedLog(float max, float logSum) : IRowOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x) => (x - max) - logSum;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x) => (x - Vector128.Create(max)) - Vector128.Create(logSum);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x) => (x - Vector256.Create(max)) - Vector256.Create(logSum);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x) => (x - Vector512.Create(max)) - Vector512.Create(logSum);
+}
+
+/// <summary><c>(x − max) / T − log(sum)</c>: tempered log-softmax.</summary>
+internal readonly struct TemperedLog(float max, float temperature, float logSum) : IRowOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x) => ((x - max) / temperature) - logSum;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x) =>
+        ((x - Vector128.Create(max)) / Vector128.Create(temperature)) - Vector128.Create(logSum);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x) =>
+        ((x - Vector256.Create(max)) / Vector256.Create(temperature)) - Vector256.Create(logSum);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x) =>
+        ((x - Vector512.Create(max)) / Vector512.Create(temperature)) - Vector512.Create(logSum);
+}
+
+/// <summary><c>x / divisor</c>: the normalizing pass of softmax (a division, one rounding).</summary>
+internal readonly struct DivideBy(float divisor) : IRowOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x) => x / divisor;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x) => x / Vector128.Create(divisor);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x) => x / Vector256.Create(divisor);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x) => x / Vector512.Create(divisor);
+}
+
+/// <summary><c>x − max</c>: a logit relative to the row maximum (exact when x and max are close).</summary>
+internal readonly struct Shift(float max) : IRowOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x) => x - max;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x) => x - Vector128.Create(max);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x) => x - Vector256.Create(max);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x) => x - Vector512.Create(max);
+}
