@@ -7,7 +7,7 @@ namespace LmProb.Internal;
 /// Argument errors with messages that name the argument and the values involved,
 /// e.g. <c>vocabSize 32000 does not divide logits.Length 64001</c>.
 /// </summary>
-internal static class ThrowHelper
+internal static partial class ThrowHelper
 {
     [DoesNotReturn]
     public static void LengthMismatch(string name, int length, string otherName, int otherLength) =>
