@@ -10,16 +10,25 @@ namespace LmProb.Kernels;
 /// summed. Each picks the widest accelerated vector width at JIT time (the other branches fold away).
 /// </summary>
 /// <remarks>
-/// The sum has one fixed order whatever the width: the body runs in blocks of
-/// <see cref="BlockSize"/> elements, element <c>i</c> of a block adds into partial sum <c>i</c>
-/// (four Vector512 accumulators, eight Vector256, sixteen Vector128, or 64 scalars), the partial
-/// sums are reduced by <see cref="ReducePartials"/> in a fixed tree, and the tail of fewer than
-/// 64 elements is added after, in order. So a row's sum is bit-identical on AVX-512, AVX2, SSE and
-/// scalar hardware, which makes sampling and batched losses reproducible across machines.
+/// The sum has one fixed order whatever the width, so a row's sum is bit-identical on AVX-512,
+/// AVX2, SSE and scalar hardware (which makes sampling and batched losses reproducible):
+/// <list type="bullet">
+/// <item>the body runs in blocks of <see cref="BlockSize"/> elements and element <c>j</c> of a block
+/// adds into float partial sum <c>j</c> (four Vector512 accumulators, eight Vector256, sixteen
+/// Vector128, or 64 scalars);</item>
+/// <item>every <see cref="BlocksPerFlush"/> blocks the 64 float partials are added into 64 double
+/// totals, so float rounding never builds up over more than 16 terms;</item>
+/// <item>the 64 totals are reduced in a fixed tree (<see cref="Reduce"/>), and the tail of fewer
+/// than 64 elements is added after, in order, in double.</item>
+/// </list>
 /// </remarks>
 internal static class RowLoops
 {
     public const int BlockSize = 64;
+
+    public const int BlocksPerFlush = 16;
+
+    private const int ChunkSize = BlockSize * BlocksPerFlush;
 
     /// <summary><c>destination[i] = op(x[i])</c>. <paramref name="destination"/> may be <paramref name="x"/> itself.</summary>
     public static void Map<TOperator>(ReadOnlySpan<float> x, Span<float> destination, TOperator op)
@@ -57,7 +66,7 @@ internal static class RowLoops
     }
 
     /// <summary>Returns <c>Σ op(x[i])</c> in the fixed order described on the class.</summary>
-    public static float Sum<TOperator>(ReadOnlySpan<float> x, TOperator op)
+    public static double Sum<TOperator>(ReadOnlySpan<float> x, TOperator op)
         where TOperator : struct, IRowOperator =>
         MapAndSum(x, Span<float>.Empty, op, store: false);
 
@@ -65,106 +74,101 @@ internal static class RowLoops
     /// Writes <c>destination[i] = op(x[i])</c> and returns their sum in the fixed order described on
     /// the class. <paramref name="destination"/> may be <paramref name="x"/> itself.
     /// </summary>
-    public static float MapAndSum<TOperator>(ReadOnlySpan<float> x, Span<float> destination, TOperator op)
+    public static double MapAndSum<TOperator>(ReadOnlySpan<float> x, Span<float> destination, TOperator op)
         where TOperator : struct, IRowOperator =>
         MapAndSum(x, destination, op, store: true);
 
-    private static float MapAndSum<TOperator>(ReadOnlySpan<float> x, Span<float> destination, TOperator op, bool store)
+    private static double MapAndSum<TOperator>(ReadOnlySpan<float> x, Span<float> destination, TOperator op, bool store)
         where TOperator : struct, IRowOperator
     {
         ref var source = ref MemoryMarshal.GetReference(x);
         ref var target = ref MemoryMarshal.GetReference(destination);
-        var blocks = (nuint)(x.Length / BlockSize);
-        var bodyLength = blocks * BlockSize;
+        var bodyLength = (nuint)(x.Length / BlockSize * BlockSize);
+        Span<double> totals = stackalloc double[BlockSize];
+        totals.Clear();
         Span<float> partials = stackalloc float[BlockSize];
 
-        if (blocks == 0)
+        for (nuint chunk = 0; chunk < bodyLength; chunk += ChunkSize)
         {
-            partials.Clear();
-        }
-        else if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
-            for (nuint i = 0; i < bodyLength; i += BlockSize)
+            var chunkEnd = Math.Min(chunk + ChunkSize, bodyLength);
+            if (Vector512.IsHardwareAccelerated)
             {
-                var e0 = op.Invoke(Vector512.LoadUnsafe(ref source, i));
-                var e1 = op.Invoke(Vector512.LoadUnsafe(ref source, i + 16));
-                var e2 = op.Invoke(Vector512.LoadUnsafe(ref source, i + 32));
-                var e3 = op.Invoke(Vector512.LoadUnsafe(ref source, i + 48));
-                if (store)
+                Vector512<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+                for (var i = chunk; i < chunkEnd; i += BlockSize)
                 {
-                    e0.StoreUnsafe(ref target, i);
-                    e1.StoreUnsafe(ref target, i + 16);
-                    e2.StoreUnsafe(ref target, i + 32);
-                    e3.StoreUnsafe(ref target, i + 48);
-                }
-                sum0 += e0;
-                sum1 += e1;
-                sum2 += e2;
-                sum3 += e3;
-            }
-            ref var p = ref MemoryMarshal.GetReference(partials);
-            sum0.StoreUnsafe(ref p, 0);
-            sum1.StoreUnsafe(ref p, 16);
-            sum2.StoreUnsafe(ref p, 32);
-            sum3.StoreUnsafe(ref p, 48);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Span<Vector256<float>> sums = stackalloc Vector256<float>[BlockSize / 8];
-            sums.Clear();
-            for (nuint i = 0; i < bodyLength; i += BlockSize)
-            {
-                for (var j = 0; j < sums.Length; j++)
-                {
-                    var offset = i + (nuint)(8 * j);
-                    var e = op.Invoke(Vector256.LoadUnsafe(ref source, offset));
+                    var e0 = op.Invoke(Vector512.LoadUnsafe(ref source, i));
+                    var e1 = op.Invoke(Vector512.LoadUnsafe(ref source, i + 16));
+                    var e2 = op.Invoke(Vector512.LoadUnsafe(ref source, i + 32));
+                    var e3 = op.Invoke(Vector512.LoadUnsafe(ref source, i + 48));
                     if (store)
                     {
-                        e.StoreUnsafe(ref target, offset);
+                        e0.StoreUnsafe(ref target, i);
+                        e1.StoreUnsafe(ref target, i + 16);
+                        e2.StoreUnsafe(ref target, i + 32);
+                        e3.StoreUnsafe(ref target, i + 48);
                     }
-                    sums[j] += e;
+                    sum0 += e0;
+                    sum1 += e1;
+                    sum2 += e2;
+                    sum3 += e3;
                 }
+                ref var t = ref MemoryMarshal.GetReference(totals);
+                Flush(sum0, ref t, 0);
+                Flush(sum1, ref t, 16);
+                Flush(sum2, ref t, 32);
+                Flush(sum3, ref t, 48);
             }
-            MemoryMarshal.Cast<Vector256<float>, float>(sums).CopyTo(partials);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            Span<Vector128<float>> sums = stackalloc Vector128<float>[BlockSize / 4];
-            sums.Clear();
-            for (nuint i = 0; i < bodyLength; i += BlockSize)
+            else if (Vector256.IsHardwareAccelerated)
             {
+                var sums = MemoryMarshal.Cast<float, Vector256<float>>(partials);
+                sums.Clear();
+                for (var i = chunk; i < chunkEnd; i += BlockSize)
+                {
+                    for (var j = 0; j < sums.Length; j++)
+                    {
+                        var offset = i + (nuint)(8 * j);
+                        var e = op.Invoke(Vector256.LoadUnsafe(ref source, offset));
+                        if (store)
+                        {
+                            e.StoreUnsafe(ref target, offset);
+                        }
+                        sums[j] += e;
+                    }
+                }
+                ref var t = ref MemoryMarshal.GetReference(totals);
                 for (var j = 0; j < sums.Length; j++)
                 {
-                    var offset = i + (nuint)(4 * j);
-                    var e = op.Invoke(Vector128.LoadUnsafe(ref source, offset));
-                    if (store)
-                    {
-                        e.StoreUnsafe(ref target, offset);
-                    }
-                    sums[j] += e;
+                    var (low, high) = Vector256.Widen(sums[j]);
+                    (Vector256.LoadUnsafe(ref t, (nuint)(8 * j)) + low).StoreUnsafe(ref t, (nuint)(8 * j));
+                    (Vector256.LoadUnsafe(ref t, (nuint)(8 * j + 4)) + high).StoreUnsafe(ref t, (nuint)(8 * j + 4));
                 }
             }
-            MemoryMarshal.Cast<Vector128<float>, float>(sums).CopyTo(partials);
-        }
-        else
-        {
-            partials.Clear();
-            for (nuint i = 0; i < bodyLength; i += BlockSize)
+            else
             {
+                // Vector128 hardware gains little over scalar code here; one path keeps the order plain.
+                var sums = partials;
+                sums.Clear();
+                for (var i = chunk; i < chunkEnd; i += BlockSize)
+                {
+                    for (var j = 0; j < BlockSize; j++)
+                    {
+                        var offset = i + (nuint)j;
+                        var e = op.Invoke(Unsafe.Add(ref source, offset));
+                        if (store)
+                        {
+                            Unsafe.Add(ref target, offset) = e;
+                        }
+                        sums[j] += e;
+                    }
+                }
                 for (var j = 0; j < BlockSize; j++)
                 {
-                    var e = op.Invoke(Unsafe.Add(ref source, i + (nuint)j));
-                    if (store)
-                    {
-                        Unsafe.Add(ref target, i + (nuint)j) = e;
-                    }
-                    partials[j] += e;
+                    totals[j] += sums[j];
                 }
             }
         }
 
-        var total = ReducePartials(partials);
+        var total = Reduce(totals);
         for (var i = bodyLength; i < (nuint)x.Length; i++)
         {
             var e = op.Invoke(Unsafe.Add(ref source, i));
@@ -177,16 +181,25 @@ internal static class RowLoops
         return total;
     }
 
-    /// <summary>
-    /// Sums the 64 partial sums in a fixed tree: first the four 16-lane groups,
-    /// (g0 + g1) + (g2 + g3), then the 16 lanes by halving.
-    /// </summary>
-    private static float ReducePartials(Span<float> partials)
+    /// <summary>Adds 16 float partial sums into the 16 double totals at <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Flush(Vector512<float> sum, ref double totals, nuint offset)
     {
-        Span<float> lanes = stackalloc float[16];
+        var (low, high) = Vector512.Widen(sum);
+        (Vector512.LoadUnsafe(ref totals, offset) + low).StoreUnsafe(ref totals, offset);
+        (Vector512.LoadUnsafe(ref totals, offset + 8) + high).StoreUnsafe(ref totals, offset + 8);
+    }
+
+    /// <summary>
+    /// Sums the 64 totals in a fixed tree: first the four 16-lane groups, (g0 + g1) + (g2 + g3),
+    /// then the 16 lanes by halving.
+    /// </summary>
+    private static double Reduce(Span<double> totals)
+    {
+        Span<double> lanes = stackalloc double[16];
         for (var l = 0; l < 16; l++)
         {
-            lanes[l] = (partials[l] + partials[16 + l]) + (partials[32 + l] + partials[48 + l]);
+            lanes[l] = (totals[l] + totals[16 + l]) + (totals[32 + l] + totals[48 + l]);
         }
         for (var width = 8; width >= 1; width /= 2)
         {

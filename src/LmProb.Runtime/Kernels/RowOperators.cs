@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -115,4 +116,20 @@ internal readonly struct Shift(float max) : IRowOperator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<float> Invoke(Vector512<float> x) => x - Vector512.Create(max);
+}
+
+/// <summary><c>x · scale − offset</c>: turns stored <c>exp(x − max)</c> into a scaled, shifted gradient.</summary>
+internal readonly struct MultiplySubtract(float scale, float offset) : IRowOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x) => MathF.FusedMultiplyAdd(x, scale, -offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x) => Vector128.FusedMultiplyAdd(x, Vector128.Create(scale), Vector128.Create(-offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x) => Vector256.FusedMultiplyAdd(x, Vector256.Create(scale), Vector256.Create(-offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x) => Vector512.FusedMultiplyAdd(x, Vector512.Create(scale), Vector512.Create(-offset));
 }

@@ -16,13 +16,13 @@ namespace LmProb.Kernels;
 internal static class SoftmaxKernels
 {
     /// <summary>The row maximum and the sum of <c>exp((x − max) / T)</c>; <see cref="IsNormalizable"/> is false for bad rows.</summary>
-    public readonly record struct RowNormalizer(float Max, float SumExp)
+    public readonly record struct RowNormalizer(float Max, double SumExp)
     {
         /// <summary>False when the row is empty, contains NaN or +inf, or is all −inf.</summary>
         public bool IsNormalizable => float.IsFinite(Max);
 
         /// <summary><c>log Σ exp((x − max) / T)</c>, in [0, log n].</summary>
-        public float LogSumExpShifted => MathF.Log(SumExp);
+        public float LogSumExpShifted => (float)Math.Log(SumExp);
     }
 
     /// <summary>
@@ -73,7 +73,7 @@ internal static class SoftmaxKernels
         var sum = temperature == 1f
             ? RowLoops.MapAndSum(x, destination, new ShiftedExp(max))
             : RowLoops.MapAndSum(x, destination, new TemperedExp(max, temperature));
-        RowLoops.Map(destination, destination, new DivideBy(sum));
+        RowLoops.Map(destination, destination, new DivideBy((float)sum));
     }
 
     /// <summary>Log-softmax of the row into <paramref name="destination"/> (same length; may be <paramref name="x"/>).</summary>
