@@ -15,8 +15,8 @@ public static partial class Loss
     /// <remarks>
     /// <c>max(x, 0) − x·y</c> is computed as <c>|x|·(1 − y)</c> for <c>x ≥ 0</c> and <c>|x|·y</c> for
     /// <c>x &lt; 0</c> (the same value), so an infinite logit gives its limit: 0 when the target
-    /// agrees exactly (<c>x = +inf, y = 1</c> or <c>x = −inf, y = 0</c>), +inf otherwise. PyTorch
-    /// gives NaN there. A NaN logit or target gives NaN. Unlike PyTorch, a target outside [0, 1]
+    /// agrees exactly (<c>x = +inf, y = 1</c> or <c>x = −inf, y = 0</c>), +inf otherwise, where PyTorch's
+    /// formula meets <c>0·inf</c> and gives NaN. A NaN logit or target gives NaN. Unlike PyTorch, a target outside [0, 1]
     /// (for which the loss is unbounded below) throws.
     /// </remarks>
     /// <param name="logit">The logit <c>x</c>; <c>σ(x)</c> is the predicted probability of the positive class.</param>
