@@ -1,0 +1,48 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace LmProb.Internal;
+
+/// <summary>Argument errors of <see cref="Metrics"/>; messages are formatted in the invariant culture.</summary>
+internal static partial class ThrowHelper
+{
+    /// <summary>Metrics are undefined over nothing, so an empty input is an argument error (not NaN).</summary>
+    public static void ThrowIfEmpty(int length, string name)
+    {
+        if (length == 0)
+        {
+            throw new ArgumentException($"{name} is empty; it needs at least one element.", name);
+        }
+    }
+
+    [DoesNotReturn]
+    public static void PositiveLogProbability(string name, int index, float value) =>
+        throw new ArgumentOutOfRangeException(
+            name,
+            value,
+            string.Create(CultureInfo.InvariantCulture, $"{name}[{index}] is {value:R}; a log-probability must be <= 0."));
+
+    /// <summary>A negative log-likelihood is never below 0; NaN is let through (NaN in, NaN out).</summary>
+    public static void ThrowIfNegativeNll(double value, string name)
+    {
+        if (value < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                name,
+                value,
+                string.Create(CultureInfo.InvariantCulture, $"{name} {value:R} is negative; a negative log-likelihood is >= 0."));
+        }
+    }
+
+    public static void ThrowIfNotPositive(long value, string name)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                name,
+                value,
+                string.Create(CultureInfo.InvariantCulture, $"{name} {value} must be positive."));
+        }
+    }
+}
