@@ -45,4 +45,28 @@ internal static partial class ThrowHelper
                 string.Create(CultureInfo.InvariantCulture, $"{name} {value} must be positive."));
         }
     }
+
+    public static void ThrowIfInvalidAlpha(double alpha, string name)
+    {
+        if (!(alpha >= 0) || double.IsPositiveInfinity(alpha))
+        {
+            throw new ArgumentOutOfRangeException(
+                name,
+                alpha,
+                string.Create(CultureInfo.InvariantCulture, $"{name} {alpha:R} must be finite and >= 0."));
+        }
+    }
+
+    [DoesNotReturn]
+    public static void UndefinedLengthNormalization(LengthNormalization mode, string name) =>
+        throw new ArgumentOutOfRangeException(
+            name,
+            mode,
+            string.Create(CultureInfo.InvariantCulture, $"{name} {(int)mode} is not a {nameof(LengthNormalization)} value (None, Mean or Gnmt)."));
+
+    [DoesNotReturn]
+    public static void NoAnswerTokens(string name, int length) =>
+        throw new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture, $"{name} selects none of its {length} tokens; at least one answer token is needed."),
+            name);
 }
