@@ -46,6 +46,13 @@ internal static partial class ThrowHelper
         }
     }
 
+    [DoesNotReturn]
+    public static void ConfidenceOutOfRange(string name, int index, float value) =>
+        throw new ArgumentOutOfRangeException(
+            name,
+            value,
+            string.Create(CultureInfo.InvariantCulture, $"{name}[{index}] is {value:R}; a confidence must be in [0, 1]."));
+
     public static void ThrowIfInvalidAlpha(double alpha, string name)
     {
         if (!(alpha >= 0) || double.IsPositiveInfinity(alpha))
