@@ -16,6 +16,16 @@ internal static partial class ThrowHelper
         }
     }
 
+    public static void ThrowIfShorterThan(int length, int minimum, string name, string reason)
+    {
+        if (length < minimum)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{name}.Length {length} is less than {minimum}: {reason}."),
+                name);
+        }
+    }
+
     [DoesNotReturn]
     public static void PositiveLogProbability(string name, int index, float value) =>
         throw new ArgumentOutOfRangeException(
@@ -43,6 +53,17 @@ internal static partial class ThrowHelper
                 name,
                 value,
                 string.Create(CultureInfo.InvariantCulture, $"{name} {value} must be positive."));
+        }
+    }
+
+    public static void ThrowIfLessThan(int value, int minimum, string name)
+    {
+        if (value < minimum)
+        {
+            throw new ArgumentOutOfRangeException(
+                name,
+                value,
+                string.Create(CultureInfo.InvariantCulture, $"{name} {value} must be at least {minimum}."));
         }
     }
 
@@ -76,4 +97,43 @@ internal static partial class ThrowHelper
         throw new ArgumentException(
             string.Create(CultureInfo.InvariantCulture, $"{name} selects none of its {length} tokens; at least one answer token is needed."),
             name);
+
+    [DoesNotReturn]
+    public static void TokenOutOfVocabulary(string name, int index, int token, int vocabSize) =>
+        throw new ArgumentOutOfRangeException(
+            name,
+            token,
+            string.Create(CultureInfo.InvariantCulture, $"{name}[{index}] is {token}, outside [0, {vocabSize}) of vocabSize {vocabSize}."));
+
+    public static void ThrowIfStrideOutOfRange(int stride, int window, string name)
+    {
+        if (stride < 1 || stride > window)
+        {
+            throw new ArgumentOutOfRangeException(
+                name,
+                stride,
+                string.Create(CultureInfo.InvariantCulture, $"{name} {stride} must be in [1, window {window}]."));
+        }
+    }
+
+    [DoesNotReturn]
+    public static void WindowTooLarge(int windowLength, int vocabSize) =>
+        throw new ArgumentOutOfRangeException(
+            "window",
+            windowLength,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"A window of {windowLength} tokens times vocabSize {vocabSize} is {(long)windowLength * vocabSize} logits, more than an array can hold ({Array.MaxLength})."));
+
+    [DoesNotReturn]
+    public static void WindowLogitsNull(int windowStart, int windowLength) =>
+        throw new InvalidOperationException(
+            string.Create(CultureInfo.InvariantCulture, $"windowLogits returned null for the window of {windowLength} tokens starting at token {windowStart}."));
+
+    [DoesNotReturn]
+    public static void WindowLogitsLength(int actual, int windowStart, int windowLength, int vocabSize) =>
+        throw new InvalidOperationException(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"windowLogits returned {actual} logits for the window of {windowLength} tokens starting at token {windowStart}; expected windowLength {windowLength} × vocabSize {vocabSize} = {(long)windowLength * vocabSize}."));
 }
