@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using LmProb.Internal;
 using LmProb.Kernels;
 
@@ -63,8 +64,9 @@ public static partial class Loss
         where T : unmanaged
     {
         ThrowHelper.ThrowIfIndexOutOfRange(target, logits.Length, nameof(target), nameof(logits));
-        using var row = WidenedSpan.Create(logits);
-        return (float)CrossEntropyKernels.Evaluate(row.Span, target).Nll;
+        return typeof(T) == typeof(float)
+            ? RowKernelHost.CrossEntropy(AsSingle(logits), target, new FloatRowKernels(logits.Length))
+            : RowKernelHost.CrossEntropy(logits, target, new WideningRowKernels<T>(logits.Length));
     }
 
     private static float CrossEntropyRow<T>(ReadOnlySpan<T> logits, int target, Span<float> gradient)
@@ -72,111 +74,22 @@ public static partial class Loss
     {
         ThrowHelper.ThrowIfIndexOutOfRange(target, logits.Length, nameof(target), nameof(logits));
         ThrowHelper.ThrowIfLengthMismatch(gradient.Length, logits.Length, nameof(gradient), nameof(logits));
-        using var row = WidenedSpan.Create(logits);
-        var loss = CrossEntropyKernels.Evaluate(row.Span, target);
-        CrossEntropyKernels.WriteGradient(row.Span, target, loss, gradient);
-        return (float)loss.Nll;
+        return typeof(T) == typeof(float)
+            ? RowKernelHost.CrossEntropy(AsSingle(logits), target, gradient, new FloatRowKernels(logits.Length))
+            : RowKernelHost.CrossEntropy(logits, target, gradient, new WideningRowKernels<T>(logits.Length));
     }
 
-    /// <summary>The batched loss: validates everything first, so an error leaves the outputs untouched.</summary>
+    /// <summary>The batched loss for any vocabulary size.</summary>
     internal static CrossEntropyResult CrossEntropyBatch<T>(ReadOnlySpan<T> logits, int vocabSize, ReadOnlySpan<int> targets, CrossEntropyOptions options)
         where T : unmanaged
     {
-        var rows = ThrowHelper.RowCount(vocabSize, logits.Length, nameof(logits));
-        if (targets.Length != rows)
-        {
-            throw new ArgumentException(
-                $"targets.Length {targets.Length} does not match the row count {rows} (logits.Length {logits.Length} / vocabSize {vocabSize}).",
-                nameof(targets));
-        }
-        ValidateOptions(options, rows, logits.Length);
-        var count = 0;
-        for (var r = 0; r < targets.Length; r++)
-        {
-            if (targets[r] == options.IgnoreIndex)
-            {
-                continue;
-            }
-            if ((uint)targets[r] >= (uint)vocabSize)
-            {
-                throw new ArgumentOutOfRangeException(nameof(targets), targets[r],
-                    $"targets[{r}] {targets[r]} is outside [0, {vocabSize}) and is not the ignore index {options.IgnoreIndex}.");
-            }
-            count++;
-        }
-
-        var smoothing = (double)options.LabelSmoothing;
-        var zLossWeight = (double)options.ZLossWeight;
-        var perToken = options.PerTokenLoss.AsSpan();
-        var gradient = options.Gradient.AsSpan();
-        double sum = 0;
-        for (var r = 0; r < rows; r++)
-        {
-            var target = targets[r];
-            if (target == options.IgnoreIndex)
-            {
-                if (!perToken.IsEmpty)
-                {
-                    perToken[r] = 0;
-                }
-                if (!gradient.IsEmpty)
-                {
-                    gradient.Slice(r * vocabSize, vocabSize).Clear();
-                }
-                continue;
-            }
-
-            using var row = WidenedSpan.Create(logits.Slice(r * vocabSize, vocabSize));
-            var x = row.Span;
-            var rowLoss = CrossEntropyKernels.Evaluate(x, target);
-            var loss = (1 - smoothing) * rowLoss.Nll;
-            if (smoothing != 0)
-            {
-                // mean_j(−log p_j) = log Σ exp(x − max) − mean_j(x_j − max).
-                var meanShifted = RowLoops.Sum(x, new Shift(rowLoss.Row.Max)) / vocabSize;
-                loss += smoothing * (Math.Log(rowLoss.Row.SumExp) - meanShifted);
-            }
-            var lse = rowLoss.LogSumExp;
-            if (zLossWeight != 0)
-            {
-                loss += zLossWeight * lse * lse;
-            }
-            sum += loss;
-            if (!perToken.IsEmpty)
-            {
-                perToken[r] = (float)loss;
-            }
-            if (!gradient.IsEmpty)
-            {
-                // d/dx_j = [p_j·(1 + 2w·lse) − ε/V − (1 − ε)·[j = t]] / count.
-                CrossEntropyKernels.WriteGradient(x, target, rowLoss, gradient.Slice(r * vocabSize, vocabSize),
-                    probabilityScale: (1 + 2 * zLossWeight * lse) / count,
-                    offset: smoothing / vocabSize / count,
-                    targetWeight: (1 - smoothing) / count);
-            }
-        }
-        return new CrossEntropyResult(sum, count);
+        ThrowHelper.RowCount(vocabSize, logits.Length, nameof(logits));
+        return typeof(T) == typeof(float)
+            ? RowKernelHost.CrossEntropy(AsSingle(logits), targets, options, new FloatRowKernels(vocabSize))
+            : RowKernelHost.CrossEntropy(logits, targets, options, new WideningRowKernels<T>(vocabSize));
     }
 
-    private static void ValidateOptions(CrossEntropyOptions options, int rows, int logitsLength)
-    {
-        if (!(options.LabelSmoothing >= 0 && options.LabelSmoothing <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.LabelSmoothing,
-                $"options.LabelSmoothing {options.LabelSmoothing} must be in [0, 1].");
-        }
-        if (!(options.ZLossWeight >= 0) || float.IsPositiveInfinity(options.ZLossWeight))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.ZLossWeight,
-                $"options.ZLossWeight {options.ZLossWeight} must be finite and non-negative.");
-        }
-        if (options.PerTokenLoss is { } perToken && perToken.Length != rows)
-        {
-            throw new ArgumentException($"options.PerTokenLoss.Length {perToken.Length} does not match the row count {rows}.", nameof(options));
-        }
-        if (options.Gradient is { } gradient && gradient.Length != logitsLength)
-        {
-            throw new ArgumentException($"options.Gradient.Length {gradient.Length} does not match logits.Length {logitsLength}.", nameof(options));
-        }
-    }
+    /// <summary>Reinterprets a span whose element type is known to be float.</summary>
+    private static ReadOnlySpan<float> AsSingle<T>(ReadOnlySpan<T> span)
+        where T : unmanaged => MemoryMarshal.Cast<T, float>(span);
 }

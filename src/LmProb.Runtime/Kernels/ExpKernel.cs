@@ -10,32 +10,22 @@ namespace LmProb.Kernels;
 /// runs the same operations on the same constants, so results are bit-identical across paths.
 /// </summary>
 /// <remarks>
-/// Range reduction <c>x = n·ln2 + r</c>, <c>|r| ≤ ln2/2</c> (Cody–Waite, ln2 split in two),
-/// <c>exp(r)</c> by a degree-7 polynomial with minimax coefficients (Cephes <c>expf</c>, within
-/// 1–2 ulp), then <c>·2^n</c> as two exact power-of-two factors so results down to the smallest
-/// subnormal are right and anything below <c>2^-150</c> is 0.
+/// The constants are in <see cref="ExpPolynomial"/>. The scaling <c>·2^n</c> is done as two exact
+/// power-of-two factors, so results down to the smallest subnormal are right and anything below
+/// <c>2^-150</c> is 0.
 /// </remarks>
 internal static class ExpKernel
 {
-    /// <summary>log2(e).</summary>
-    public const float Log2E = 1.44269504f;
-
-    /// <summary>High part of ln 2 (few mantissa bits, so <c>n · Ln2High</c> is exact).</summary>
-    public const float Ln2High = 0.693359375f;
-
-    /// <summary>Low part of ln 2: <c>ln 2 − Ln2High</c>.</summary>
-    public const float Ln2Low = -2.12194440e-4f;
-
-    /// <summary>Below ln(2^-150) ≈ -103.97 the result rounds to 0; clamping here keeps <c>n ≥ -150</c>.</summary>
-    public const float MinArgument = -104f;
-
-    // exp(r) ≈ 1 + r + r²·(C2 + r·(C3 + r·(C4 + r·(C5 + r·(C6 + r·C7))))).
-    public const float C2 = 5.0000001201e-1f;
-    public const float C3 = 1.6666665459e-1f;
-    public const float C4 = 4.1665795894e-2f;
-    public const float C5 = 8.3334519073e-3f;
-    public const float C6 = 1.3981999507e-3f;
-    public const float C7 = 1.9875691500e-4f;
+    private const float Log2E = ExpPolynomial.Log2E;
+    private const float Ln2High = ExpPolynomial.Ln2High;
+    private const float Ln2Low = ExpPolynomial.Ln2Low;
+    private const float MinArgument = ExpPolynomial.MinArgument;
+    private const float C2 = ExpPolynomial.C2;
+    private const float C3 = ExpPolynomial.C3;
+    private const float C4 = ExpPolynomial.C4;
+    private const float C5 = ExpPolynomial.C5;
+    private const float C6 = ExpPolynomial.C6;
+    private const float C7 = ExpPolynomial.C7;
 
     private const int ExponentBias = 127;
     private const int MantissaBits = 23;

@@ -133,3 +133,19 @@ internal readonly struct MultiplySubtract(float scale, float offset) : IRowOpera
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<float> Invoke(Vector512<float> x) => Vector512.FusedMultiplyAdd(x, Vector512.Create(scale), Vector512.Create(-offset));
 }
+
+/// <summary><c>exp(x − max) / sum</c>: softmax in one pass once the sum is known (exp recomputed, one division).</summary>
+internal readonly struct ShiftedExpDivide(float max, float sum) : IRowOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x) => ExpKernel.Exp(x - max) / sum;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x) => ExpKernel.Exp(x - Vector128.Create(max)) / Vector128.Create(sum);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x) => ExpKernel.Exp(x - Vector256.Create(max)) / Vector256.Create(sum);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x) => ExpKernel.Exp(x - Vector512.Create(max)) / Vector512.Create(sum);
+}

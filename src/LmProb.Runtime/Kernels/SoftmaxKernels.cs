@@ -45,20 +45,16 @@ internal static class SoftmaxKernels
     }
 
     /// <summary><c>log Σ exp(x)</c>; −inf for an empty or all −inf row, NaN for a row with NaN or +inf.</summary>
-    public static float LogSumExp(ReadOnlySpan<float> x)
-    {
-        var row = Normalizer(x);
-        if (!row.IsNormalizable)
-        {
-            return float.IsNegativeInfinity(row.Max) ? float.NegativeInfinity : float.NaN;
-        }
-        // One rounding at the end: max + log(sum) in double.
-        return (float)(row.Max + Math.Log(row.SumExp));
-    }
+    public static float LogSumExp(ReadOnlySpan<float> x) => RowKernelHost.LogSumExp(x, new FloatRowKernels(x.Length));
 
     /// <summary>Softmax of the row into <paramref name="destination"/> (same length; may be <paramref name="x"/>).</summary>
     public static void Softmax(ReadOnlySpan<float> x, Span<float> destination, float temperature = 1f)
     {
+        if (temperature == 1f)
+        {
+            RowKernelHost.Softmax(x, destination, new FloatRowKernels(x.Length));
+            return;
+        }
         if (x.IsEmpty)
         {
             return;
@@ -70,15 +66,18 @@ internal static class SoftmaxKernels
             return;
         }
         // Pass 2: e = exp((x − max) / T) stored while summing. Pass 3: e / sum.
-        var sum = temperature == 1f
-            ? RowLoops.MapAndSum(x, destination, new ShiftedExp(max))
-            : RowLoops.MapAndSum(x, destination, new TemperedExp(max, temperature));
+        var sum = RowLoops.MapAndSum(x, destination, new TemperedExp(max, temperature));
         RowLoops.Map(destination, destination, new DivideBy((float)sum));
     }
 
     /// <summary>Log-softmax of the row into <paramref name="destination"/> (same length; may be <paramref name="x"/>).</summary>
     public static void LogSoftmax(ReadOnlySpan<float> x, Span<float> destination, float temperature = 1f)
     {
+        if (temperature == 1f)
+        {
+            RowKernelHost.LogSoftmax(x, destination, new FloatRowKernels(x.Length));
+            return;
+        }
         if (x.IsEmpty)
         {
             return;
@@ -90,13 +89,6 @@ internal static class SoftmaxKernels
             return;
         }
         // Pass 3: (x − max) / T − log(sum).
-        if (temperature == 1f)
-        {
-            RowLoops.Map(x, destination, new ShiftedLog(row.Max, row.LogSumExpShifted));
-        }
-        else
-        {
-            RowLoops.Map(x, destination, new TemperedLog(row.Max, temperature, row.LogSumExpShifted));
-        }
+        RowLoops.Map(x, destination, new TemperedLog(row.Max, temperature, row.LogSumExpShifted));
     }
 }
