@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics.Tensors;
 using LmProb.Internal;
 using LmProb.Kernels;
 
@@ -125,5 +126,35 @@ public static partial class Decoding
     {
         using var row = WidenedSpan.Create(logits);
         return TopKSelection.ArgMax(row.Span);
+    }
+
+    /// <summary>
+    /// Checks a probability row: throws on the first negative entry (−inf included); returns false
+    /// for a bad row (one that contains NaN or +inf), true otherwise.
+    /// </summary>
+    private static bool CheckProbabilities(ReadOnlySpan<float> probabilities, string name)
+    {
+        if (probabilities.IsEmpty)
+        {
+            return true;
+        }
+        // Two vectorized passes answer the common case; NaN makes both return NaN, then look closer.
+        var min = TensorPrimitives.Min(probabilities);
+        var max = TensorPrimitives.Max(probabilities);
+        if (min >= 0 && float.IsFinite(max))
+        {
+            return true;
+        }
+        var good = true;
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            var p = probabilities[i];
+            if (p < 0)
+            {
+                ThrowHelper.NegativeProbability(name, i, p);
+            }
+            good &= float.IsFinite(p);
+        }
+        return good;
     }
 }
