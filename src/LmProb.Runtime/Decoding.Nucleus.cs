@@ -9,11 +9,6 @@ namespace LmProb;
 
 public static partial class Decoding
 {
-    /// <summary>The first top-k tried when looking for a nucleus; each retry takes <see cref="NucleusGrowth"/> times more.</summary>
-    private const int InitialNucleusSize = 32;
-
-    private const int NucleusGrowth = 8;
-
     /// <summary>
     /// The nucleus of a probability row: the smallest set of tokens, largest first (ties to the lower
     /// index), whose cumulative probability is <c>&gt;= p</c>. Never empty for a valid row.
@@ -29,8 +24,10 @@ public static partial class Decoding
     /// An empty row returns 0.
     /// </para>
     /// <para>
-    /// The set is found by top-k selections of growing k (32, 256, 2048, …) until the mass is
-    /// reached, so a row is never fully sorted unless the nucleus is most of the row.
+    /// The set is found without sorting the row: a top-64 selection first (enough for the peaked
+    /// distributions of language models); otherwise a histogram of the probabilities gives a
+    /// threshold above which the mass lies, and only the tokens above it are sorted. The cost is a
+    /// few passes over the row plus sorting (a little more than) the nucleus itself.
     /// </para>
     /// </remarks>
     /// <param name="probabilities">The probabilities (non-negative; normally a softmax output).</param>
@@ -150,14 +147,7 @@ public static partial class Decoding
             return GreedyOrNothing(row.Span, indices);
         }
 
-        // minP · max is exact in double (24 + 24 significant bits); the smallest float at or above it
-        // is the float threshold, so the float compare below equals the exact one.
-        var exact = (double)minP * TensorPrimitives.Max(row.Span);
-        var threshold = (float)exact;
-        if (threshold < exact)
-        {
-            threshold = MathF.BitIncrement(threshold);
-        }
+        var threshold = NucleusSelection.MinPThreshold(minP, TensorPrimitives.Max(row.Span));
         // The tokens at or above the threshold are exactly the `count` best of the row.
         var count = CountAtLeast(row.Span, threshold);
         var values = ArrayPool<float>.Shared.Rent(count);
@@ -220,54 +210,9 @@ public static partial class Decoding
         ArrayPool<int>.Shared.Return(indices);
     }
 
-    /// <summary>
-    /// The nucleus of a checked, non-empty row (no negatives, NaN or +inf): top-k of growing k until
-    /// the mass, summed in double largest first, reaches <paramref name="p"/>.
-    /// </summary>
-    private static int Nucleus(ReadOnlySpan<float> row, float p, Span<int> indices)
-    {
-        var length = row.Length;
-        var target = (double)p;
-        var mass = 0.0;
-        var summed = 0;
-        var k = Math.Min(length, InitialNucleusSize);
-        while (true)
-        {
-            // The top k for a larger k starts with the top k for a smaller one (the order is total),
-            // so the mass of the first `summed` tokens carries over.
-            var values = ArrayPool<float>.Shared.Rent(k);
-            try
-            {
-                TopKSelection.Select(row, indices[..k], values.AsSpan(0, k));
-                for (var j = summed; j < k; j++)
-                {
-                    var value = values[j];
-                    if (value == 0)
-                    {
-                        // Everything from here on is 0 and adds no mass: keep the nonzero tokens, or
-                        // the first token of an all-zero row.
-                        return Math.Max(j, 1);
-                    }
-                    mass += value;
-                    if (mass >= target)
-                    {
-                        return j + 1;
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(values);
-            }
-            if (k == length)
-            {
-                // Every token is nonzero and the row's mass is still below p.
-                return length;
-            }
-            summed = k;
-            k = (int)Math.Min(length, (long)k * NucleusGrowth);
-        }
-    }
+    /// <summary>The nucleus of a checked, non-empty row (no negatives, NaN or +inf).</summary>
+    private static int Nucleus(ReadOnlySpan<float> row, float p, Span<int> indices) =>
+        NucleusSelection.Select(row, row, p, indices);
 
     /// <summary>Writes the kept probabilities divided by their (double) sum and zero elsewhere; NaN everywhere if the sum is 0.</summary>
     private static void Renormalize<T>(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<T> destination)
