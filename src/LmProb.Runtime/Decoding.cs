@@ -9,7 +9,7 @@ namespace LmProb;
 /// <summary>
 /// Building blocks of token decoding: temperature and logit bias, greedy choice, top-k selection,
 /// nucleus (top-p) and min-p sets, and top-k / top-p filters of a probability row. For sampling
-/// with all of these in one call, see <c>Sampler</c>; for beam search, <c>BeamSearch</c>.
+/// with all of these in one call, see <see cref="Sampler"/>; for beam search, <c>BeamSearch</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -60,7 +60,7 @@ public static partial class Decoding
     /// <remarks>
     /// All token ids and biases are checked before anything is written, so on an exception the
     /// logits are unchanged. A bias of +inf makes the logit +inf, which <see cref="Greedy(ReadOnlySpan{float})"/>
-    /// and <c>Sampler</c> then choose (a row with +inf is a bad row, decided greedily).
+    /// and <see cref="Sampler"/> then choose (a row with +inf is a bad row, decided greedily).
     /// For 16-bit rows the sum is computed in float and rounded once to the element type.
     /// </remarks>
     /// <param name="logits">The logits to shift, in place.</param>

@@ -5,7 +5,7 @@ using System.Globalization;
 
 namespace LmProb.Internal;
 
-/// <summary>Argument checks of <see cref="Decoding"/>, <c>Sampler</c> and <c>BeamSearch</c>.</summary>
+/// <summary>Argument checks of <see cref="Decoding"/>, <see cref="Sampler"/> and <c>BeamSearch</c>.</summary>
 /// <remarks>Numbers in messages are formatted with the invariant culture, so messages read the same everywhere.</remarks>
 internal static partial class ThrowHelper
 {
@@ -59,7 +59,7 @@ internal static partial class ThrowHelper
     public static void NaNBias(string name, int tokenId) =>
         throw new ArgumentException(Text.Invariant($"{name}[{tokenId}] is NaN; a bias must be a number (-inf bans a token)."), name);
 
-    /// <summary>A value of <c>SamplerOptions</c> that is out of range, named <c>options.Property</c>.</summary>
+    /// <summary>A value of <see cref="SamplerOptions"/> that is out of range, named <c>options.Property</c>.</summary>
     [DoesNotReturn]
     public static void InvalidOption<T>(string property, T value, string requirement) =>
         throw new ArgumentOutOfRangeException("options", value, Text.Invariant($"options.{property} {value} {requirement}."));
