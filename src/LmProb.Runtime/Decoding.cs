@@ -9,7 +9,7 @@ namespace LmProb;
 /// <summary>
 /// Building blocks of token decoding: temperature and logit bias, greedy choice, top-k selection,
 /// nucleus (top-p) and min-p sets, and top-k / top-p filters of a probability row. For sampling
-/// with all of these in one call, see <see cref="Sampler"/>; for beam search, <c>BeamSearch</c>.
+/// with all of these in one call, see <see cref="Sampler"/>; for beam search, <see cref="BeamSearch"/>.
 /// </summary>
 /// <remarks>
 /// <para>

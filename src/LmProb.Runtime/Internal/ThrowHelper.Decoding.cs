@@ -5,7 +5,7 @@ using System.Globalization;
 
 namespace LmProb.Internal;
 
-/// <summary>Argument checks of <see cref="Decoding"/>, <see cref="Sampler"/> and <c>BeamSearch</c>.</summary>
+/// <summary>Argument checks of <see cref="Decoding"/>, <see cref="Sampler"/> and <see cref="BeamSearch"/>.</summary>
 /// <remarks>Numbers in messages are formatted with the invariant culture, so messages read the same everywhere.</remarks>
 internal static partial class ThrowHelper
 {
