@@ -17,7 +17,8 @@ namespace LmProb;
 /// </para>
 /// <list type="number">
 /// <item><description>Temperature: the weights are <c>w[i] = exp((x[i] − max) / T)</c>, by the library's exp
-/// kernel, which is bit-identical at every vector width; the largest weight is 1. (T = 0 skips
+/// kernel, which is bit-identical at every vector width; the largest weight is 1. (Where
+/// <c>x[i] − max</c> overflows, in a row spanning more than the float range, <c>x[i] / T − max / T</c>.) (T = 0 skips
 /// everything below and returns <see cref="Decoding.Greedy(ReadOnlySpan{float})"/>'s choice.)</description></item>
 /// <item><description>Top-k (if 0 &lt; TopK &lt; n): the TopK largest logits, ties to the lower index
 /// (dividing by T &gt; 0 keeps the order, so these are the largest tempered logits too).</description></item>
@@ -144,7 +145,7 @@ public sealed class Sampler
         }
         else
         {
-            RowLoops.Map(logits, weights, new TemperedExp(max, _temperature));
+            RowLoops.Map(logits, weights, new WideTemperedExp(max, _temperature));
         }
         var u = _random.NextDouble();
 

@@ -6,7 +6,10 @@ using System.Globalization;
 namespace LmProb.Internal;
 
 /// <summary>Argument checks of <see cref="Decoding"/>, <see cref="Sampler"/> and <see cref="BeamSearch"/>.</summary>
-/// <remarks>Numbers in messages are formatted with the invariant culture, so messages read the same everywhere.</remarks>
+/// <remarks>
+/// Numbers in messages are formatted with the invariant culture, so messages read the same
+/// everywhere. Negative probabilities use <c>NegativeProbability</c> from <c>ThrowHelper.Losses.cs</c>.
+/// </remarks>
 internal static partial class ThrowHelper
 {
     /// <summary><c>k</c> is the length of the output spans; it must not exceed the length of the row.</summary>

@@ -92,19 +92,25 @@ public class SamplerTests
     public void Sampler_weights_are_the_scalar_exp_formula_bit_for_bit_on_this_SIMD_path()
     {
         // The sampler's reproducibility rests on the row kernels giving the scalar formula's bits at
-        // every vector width (and in the tails). Every length up to 200 covers every tail.
-        foreach (var temperature in new[] { 1f, 0.7f, 1.9f })
+        // every vector width (and in the tails). Every length up to 200 covers every tail; some rows
+        // span more than the float range, where x − max overflows.
+        foreach (var temperature in new[] { 1f, 0.7f, 1.9f, 1e38f })
         {
             for (var length = 1; length <= 200; length++)
             {
                 var x = DecodingReference.UglyRow(length, seed: length).Select(v => float.IsFinite(v) ? v : -5f).ToArray();
                 x[length / 2] = float.NegativeInfinity;
+                if (length % 3 == 0)
+                {
+                    x[0] = -3e38f;
+                    x[length - 1] = 3e38f;
+                }
                 var max = x.Max();
                 var weights = new float[length];
-                RowLoops.Map(x, weights, new TemperedExp(max, temperature));
+                RowLoops.Map(x, weights, new WideTemperedExp(max, temperature));
                 for (var i = 0; i < length; i++)
                 {
-                    var expected = ExpKernel.Exp((x[i] - max) / temperature);
+                    var expected = ExpKernel.Exp(ReferenceSampler.Tempered(x[i], max, temperature));
                     Assert.True(
                         BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(weights[i]),
                         $"T {temperature}, length {length}, [{i}] = {x[i]}: scalar {expected:R}, vector {weights[i]:R}");
@@ -270,8 +276,16 @@ public class SamplerTests
     {
         var sampler = new Sampler(new SamplerOptions { Temperature = 0.01f, Seed = 1 });
         Assert.Equal(1, sampler.Next([-3e38f, 3e38f, 1e38f]));
-        sampler = new Sampler(new SamplerOptions { Temperature = 1e30f, Seed = 1 });
-        Assert.InRange(sampler.Next([-3e38f, 3e38f, 1e38f]), 0, 2);
+
+        // T = 1e38 turns [-3e38, 3e38, 1e38] into softmax([-3, 3, 1]), though x − max overflows.
+        const int Draws = 40_000;
+        sampler = new Sampler(new SamplerOptions { Temperature = 1e38f, Seed = 1 });
+        var counts = new int[3];
+        for (var i = 0; i < Draws; i++)
+        {
+            counts[sampler.Next([-3e38f, 3e38f, 1e38f])]++;
+        }
+        AssertFrequencies(Reference.Softmax([-3f, 3f, 1f]), counts, Draws, "T = 1e38");
     }
 
     // ---- 16-bit rows ----
@@ -446,7 +460,7 @@ public class SamplerTests
     /// xoshiro256**, a LINQ sort for the order, plain double running sums. It shares only the scalar
     /// exp formula with the library (the weights must be the same floats to compare token for token).
     /// </summary>
-    private sealed class ReferenceSampler(SamplerOptions options)
+    internal sealed class ReferenceSampler(SamplerOptions options)
     {
         private readonly ulong[] _state = SeedState(options.Seed!.Value);
 
@@ -459,7 +473,7 @@ public class SamplerTests
                 return DecodingReference.ArgMax(x);
             }
             var max = x.Max();
-            var w = x.Select(v => ExpKernel.Exp((v - max) / options.Temperature)).ToArray();
+            var w = x.Select(v => ExpKernel.Exp(Tempered(v, max, options.Temperature))).ToArray();
             var u = (NextBits() >> 11) / 9007199254740992.0;
 
             var topK = options.TopK > 0 && options.TopK < x.Length;
@@ -514,6 +528,15 @@ public class SamplerTests
                 }
             }
             return drawList.Last(i => w[i] > 0);
+        }
+
+        /// <summary>(x − max) / T, or x / T − max / T where x − max overflows, as documented.</summary>
+        public static float Tempered(float x, float max, float temperature)
+        {
+            var shifted = x - max;
+            return float.IsNegativeInfinity(shifted) && !float.IsNegativeInfinity(x)
+                ? x / temperature - max / temperature
+                : shifted / temperature;
         }
 
         private static ulong[] SeedState(ulong seed)
