@@ -1,0 +1,361 @@
+using LmProb.Generators.Helpers;
+
+namespace LmProb.Generators.Emit;
+
+/// <summary>
+/// Writes <c>FixedRow</c>: the max, sum and map loops over one row of exactly V elements, for
+/// Vector512, Vector256 and Vector128 (picked at JIT time; the other branches fold away) and a
+/// scalar fallback. Every trip count is a constant, and the elements after the last full vector
+/// or block are handled once, by straight-line code written for this V.
+/// </summary>
+/// <remarks>
+/// The sum keeps the order of the runtime's <c>IRowKernels</c> contract (blocks of 64 into 64
+/// float partials, flushed into double every 16 blocks, a fixed reduction tree, then the tail in
+/// order), so generated and runtime kernels give bit-identical results on every SIMD width.
+/// </remarks>
+internal static class RowLoopsEmitter
+{
+    private const int BlockSize = 64;
+    private const int BlocksPerFlush = 16;
+
+    /// <summary>The vector widths: lanes of float, type name, and the loader method of <c>IElements</c>.</summary>
+    private static readonly (int Lanes, string Vector, string Load)[] Widths =
+    [
+        (16, "Vector512", "Load512"),
+        (8, "Vector256", "Load256"),
+        (4, "Vector128", "Load128"),
+    ];
+
+    public static void Emit(IndentedTextWriter writer, int vocabSize)
+    {
+        var bodyLength = vocabSize / BlockSize * BlockSize;
+        writer.Line("/// <summary>");
+        writer.Line($"/// The loops over one row of exactly {N(vocabSize)} elements: constant trip counts, and the elements after");
+        writer.Line("/// the last full vector handled once, after the loop.");
+        writer.Line("/// </summary>");
+        writer.Line(KernelNames.GeneratedCodeAttribute);
+        using (writer.Block("file static class FixedRow"))
+        {
+            writer.Line($"private const int Length = {N(vocabSize)};");
+            writer.Line();
+            writer.Line("// Sums run in blocks of 64 elements into 64 float partial sums, flushed into 64 double totals");
+            writer.Line("// every 16 blocks (a chunk); the elements after the last full block are added in order.");
+            writer.Line($"private const int BlockSize = {BlockSize};");
+            writer.Line($"private const int ChunkSize = {BlockSize * BlocksPerFlush};");
+            writer.Line($"private const int BodyLength = {N(bodyLength)};");
+            EmitMax(writer, vocabSize);
+            EmitSum(writer, vocabSize, bodyLength);
+            EmitMap(writer, vocabSize);
+            EmitHelpers(writer, bodyLength);
+        }
+    }
+
+    private static void EmitMax(IndentedTextWriter writer, int vocabSize)
+    {
+        writer.Line();
+        writer.Line("/// <summary>Pass over memory: the row maximum, NaN if any element is NaN.</summary>");
+        using (writer.Block(
+            "public static float Max<T, TElements>(global::System.ReadOnlySpan<T> row)",
+            "    where T : unmanaged",
+            "    where TElements : struct, IElements<T>"))
+        {
+            writer.Line("ref var source = ref MemoryMarshal.GetReference(row);");
+            foreach (var (lanes, vector, load) in Widths)
+            {
+                if (vocabSize < lanes)
+                {
+                    continue;
+                }
+                var step = 4 * lanes;
+                var loopEnd = vocabSize / step * step;
+                using (writer.Block($"if ({vector}.IsHardwareAccelerated)"))
+                {
+                    writer.Line($"var m0 = TElements.{load}(ref source, 0);");
+                    writer.Line("var m1 = m0;");
+                    writer.Line("var m2 = m0;");
+                    writer.Line("var m3 = m0;");
+                    if (loopEnd > 0)
+                    {
+                        using (writer.Block($"for (nuint i = 0; i < {N(loopEnd)}; i += {step})"))
+                        {
+                            for (var k = 0; k < 4; k++)
+                            {
+                                var offset = k == 0 ? "i" : $"i + {k * lanes}";
+                                writer.Line($"m{k} = {vector}.Max(m{k}, TElements.{load}(ref source, {offset}));");
+                            }
+                        }
+                    }
+                    var remainder = vocabSize - loopEnd;
+                    if (remainder > 0)
+                    {
+                        var full = remainder / lanes;
+                        writer.Line(remainder % lanes == 0
+                            ? $"// The last {remainder} elements: {full} more vector{(full == 1 ? "" : "s")}."
+                            : $"// The last {remainder} elements: {(full > 0 ? $"{full} more vector{(full == 1 ? "" : "s")} and " : "")}one vector overlapping the end (max is idempotent).");
+                        for (var k = 0; k < full; k++)
+                        {
+                            writer.Line($"m{k} = {vector}.Max(m{k}, TElements.{load}(ref source, {N(loopEnd + k * lanes)}));");
+                        }
+                        if (remainder % lanes != 0)
+                        {
+                            writer.Line($"m{full % 4} = {vector}.Max(m{full % 4}, TElements.{load}(ref source, {N(vocabSize - lanes)}));");
+                        }
+                    }
+                    writer.Line($"return HorizontalMax({vector}.Max({vector}.Max(m0, m1), {vector}.Max(m2, m3)));");
+                }
+            }
+            writer.Line("var max = TElements.Load(ref source, 0);");
+            using (writer.Block("for (nuint i = 1; i < Length; i++)"))
+            {
+                writer.Line("max = MaxPropagatingNaN(max, TElements.Load(ref source, i));");
+            }
+            writer.Line("return max;");
+        }
+    }
+
+    private static void EmitSum(IndentedTextWriter writer, int vocabSize, int bodyLength)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Pass over memory: <c>Σ op(x)</c> in the order of the IRowKernels contract, also storing every");
+        writer.Line("/// <c>op(x)</c> to <paramref name=\"destination\"/> unless it is empty.");
+        writer.Line("/// </summary>");
+        using (writer.Block(
+            "public static double Sum<T, TElements, TOperator>(global::System.ReadOnlySpan<T> row, TOperator op, global::System.Span<float> destination)",
+            "    where T : unmanaged",
+            "    where TElements : struct, IElements<T>",
+            "    where TOperator : struct, IOperator"))
+        {
+            writer.Line("ref var source = ref MemoryMarshal.GetReference(row);");
+            writer.Line("ref var target = ref MemoryMarshal.GetReference(destination);");
+            writer.Line("var store = !destination.IsEmpty;");
+            if (bodyLength == 0)
+            {
+                writer.Line("var sum = 0.0;");
+            }
+            else
+            {
+                writer.Line("global::System.Span<double> totals = stackalloc double[BlockSize];");
+                writer.Line("totals.Clear();");
+                writer.Line("global::System.Span<float> partials = stackalloc float[BlockSize];");
+                using (writer.Block("if (Vector512.IsHardwareAccelerated)"))
+                {
+                    writer.Line("ref var total = ref MemoryMarshal.GetReference(totals);");
+                    using (writer.Block("for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)"))
+                    {
+                        writer.Line("var end = global::System.Math.Min(chunk + ChunkSize, BodyLength);");
+                        writer.Line("var s0 = Vector512<float>.Zero;");
+                        writer.Line("var s1 = s0;");
+                        writer.Line("var s2 = s0;");
+                        writer.Line("var s3 = s0;");
+                        using (writer.Block("for (var i = chunk; i < end; i += BlockSize)"))
+                        {
+                            writer.Lines("""
+                                var e0 = op.Invoke(TElements.Load512(ref source, i));
+                                var e1 = op.Invoke(TElements.Load512(ref source, i + 16));
+                                var e2 = op.Invoke(TElements.Load512(ref source, i + 32));
+                                var e3 = op.Invoke(TElements.Load512(ref source, i + 48));
+                                if (store)
+                                {
+                                    e0.StoreUnsafe(ref target, i);
+                                    e1.StoreUnsafe(ref target, i + 16);
+                                    e2.StoreUnsafe(ref target, i + 32);
+                                    e3.StoreUnsafe(ref target, i + 48);
+                                }
+                                s0 += e0;
+                                s1 += e1;
+                                s2 += e2;
+                                s3 += e3;
+                                """);
+                        }
+                        writer.Line("Flush(s0, ref total, 0);");
+                        writer.Line("Flush(s1, ref total, 16);");
+                        writer.Line("Flush(s2, ref total, 32);");
+                        writer.Line("Flush(s3, ref total, 48);");
+                    }
+                }
+                foreach (var (lanes, vector, load) in new[] { (8, "Vector256", "Load256"), (4, "Vector128", "Load128") })
+                {
+                    using (writer.Block($"else if ({vector}.IsHardwareAccelerated)"))
+                    {
+                        writer.Line($"var sums = MemoryMarshal.Cast<float, {vector}<float>>(partials);");
+                        using (writer.Block("for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)"))
+                        {
+                            writer.Line("var end = global::System.Math.Min(chunk + ChunkSize, BodyLength);");
+                            writer.Line("sums.Clear();");
+                            using (writer.Block("for (var i = chunk; i < end; i += BlockSize)"))
+                            {
+                                using (writer.Block($"for (var j = 0; j < {BlockSize / lanes}; j++)"))
+                                {
+                                    writer.Lines($$"""
+                                        var offset = i + (nuint)({{lanes}} * j);
+                                        var e = op.Invoke(TElements.{{load}}(ref source, offset));
+                                        if (store)
+                                        {
+                                            e.StoreUnsafe(ref target, offset);
+                                        }
+                                        sums[j] += e;
+                                        """);
+                                }
+                            }
+                            writer.Line("AddPartials(partials, totals);");
+                        }
+                    }
+                }
+                using (writer.Block("else"))
+                {
+                    using (writer.Block("for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)"))
+                    {
+                        writer.Line("var end = global::System.Math.Min(chunk + ChunkSize, BodyLength);");
+                        writer.Line("partials.Clear();");
+                        using (writer.Block("for (var i = chunk; i < end; i += BlockSize)"))
+                        {
+                            using (writer.Block("for (var j = 0; j < BlockSize; j++)"))
+                            {
+                                writer.Lines("""
+                                    var offset = i + (nuint)j;
+                                    var e = op.Invoke(TElements.Load(ref source, offset));
+                                    if (store)
+                                    {
+                                        Unsafe.Add(ref target, offset) = e;
+                                    }
+                                    partials[j] += e;
+                                    """);
+                            }
+                        }
+                        writer.Line("AddPartials(partials, totals);");
+                    }
+                }
+                writer.Line("var sum = Reduce(totals);");
+            }
+            var tail = vocabSize - bodyLength;
+            if (tail > 0)
+            {
+                writer.Line($"// The last {tail} element{(tail == 1 ? "" : "s")}, in order.");
+                using (writer.Block("for (nuint i = BodyLength; i < Length; i++)"))
+                {
+                    writer.Lines("""
+                        var e = op.Invoke(TElements.Load(ref source, i));
+                        if (store)
+                        {
+                            Unsafe.Add(ref target, i) = e;
+                        }
+                        sum += e;
+                        """);
+                }
+            }
+            writer.Line("return sum;");
+        }
+    }
+
+    private static void EmitMap(IndentedTextWriter writer, int vocabSize)
+    {
+        writer.Line();
+        writer.Line("/// <summary>Pass over memory: <c>destination[i] = op(x[i])</c>, rounded once to <typeparamref name=\"T\"/>; in place is allowed.</summary>");
+        using (writer.Block(
+            "public static void Map<T, TElements, TOperator>(global::System.ReadOnlySpan<T> row, TOperator op, global::System.Span<T> destination)",
+            "    where T : unmanaged",
+            "    where TElements : struct, IElements<T>",
+            "    where TOperator : struct, IOperator"))
+        {
+            writer.Line("ref var source = ref MemoryMarshal.GetReference(row);");
+            writer.Line("ref var target = ref MemoryMarshal.GetReference(destination);");
+            foreach (var (lanes, vector, load) in Widths)
+            {
+                if (vocabSize < lanes)
+                {
+                    continue;
+                }
+                var loopEnd = vocabSize / lanes * lanes;
+                var overlap = vocabSize % lanes != 0;
+                using (writer.Block($"if ({vector}.IsHardwareAccelerated)"))
+                {
+                    if (overlap)
+                    {
+                        writer.Line($"// The last vector overlaps the end; it is computed before anything is written, so in place works.");
+                        writer.Line($"var last = op.Invoke(TElements.{load}(ref source, {N(vocabSize - lanes)}));");
+                    }
+                    using (writer.Block($"for (nuint i = 0; i < {N(loopEnd)}; i += {lanes})"))
+                    {
+                        writer.Line($"TElements.Store(op.Invoke(TElements.{load}(ref source, i)), ref target, i);");
+                    }
+                    if (overlap)
+                    {
+                        writer.Line($"TElements.Store(last, ref target, {N(vocabSize - lanes)});");
+                    }
+                    writer.Line("return;");
+                }
+            }
+            using (writer.Block("for (nuint i = 0; i < Length; i++)"))
+            {
+                writer.Line("TElements.Store(op.Invoke(TElements.Load(ref source, i)), ref target, i);");
+            }
+        }
+    }
+
+    private static void EmitHelpers(IndentedTextWriter writer, int bodyLength)
+    {
+        writer.Line();
+        writer.Lines("""
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static float MaxPropagatingNaN(float max, float x) => float.IsNaN(x) || x > max ? x : max;
+
+            private static float HorizontalMax(Vector512<float> m) => HorizontalMax(Vector256.Max(m.GetLower(), m.GetUpper()));
+
+            private static float HorizontalMax(Vector256<float> m) => HorizontalMax(Vector128.Max(m.GetLower(), m.GetUpper()));
+
+            private static float HorizontalMax(Vector128<float> m)
+            {
+                var max = m.GetElement(0);
+                for (var lane = 1; lane < Vector128<float>.Count; lane++)
+                {
+                    max = MaxPropagatingNaN(max, m.GetElement(lane));
+                }
+                return max;
+            }
+            """);
+        if (bodyLength == 0)
+        {
+            return;
+        }
+        writer.Line();
+        writer.Lines("""
+            /// <summary>Adds 16 float partial sums into the 16 double totals at <paramref name="offset"/>.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void Flush(Vector512<float> sum, ref double totals, nuint offset)
+            {
+                var (low, high) = Vector512.Widen(sum);
+                (Vector512.LoadUnsafe(ref totals, offset) + low).StoreUnsafe(ref totals, offset);
+                (Vector512.LoadUnsafe(ref totals, offset + 8) + high).StoreUnsafe(ref totals, offset + 8);
+            }
+
+            private static void AddPartials(global::System.Span<float> partials, global::System.Span<double> totals)
+            {
+                for (var j = 0; j < BlockSize; j++)
+                {
+                    totals[j] += partials[j];
+                }
+            }
+
+            /// <summary>The contract's reduction tree: (g0 + g1) + (g2 + g3) over the four 16-lane groups, then lane halving.</summary>
+            private static double Reduce(global::System.Span<double> totals)
+            {
+                global::System.Span<double> lanes = stackalloc double[16];
+                for (var l = 0; l < 16; l++)
+                {
+                    lanes[l] = (totals[l] + totals[16 + l]) + (totals[32 + l] + totals[48 + l]);
+                }
+                for (var width = 8; width >= 1; width /= 2)
+                {
+                    for (var l = 0; l < width; l++)
+                    {
+                        lanes[l] += lanes[l + width];
+                    }
+                }
+                return lanes[0];
+            }
+            """);
+    }
+
+    private static string N(int value) => KernelFileEmitter.Number(value);
+}
