@@ -64,6 +64,10 @@ public static partial class Loss
         where T : unmanaged
     {
         ThrowHelper.ThrowIfIndexOutOfRange(target, logits.Length, nameof(target), nameof(logits));
+        if (CommonVocabularies.TryCrossEntropy(logits, target, out var loss))
+        {
+            return loss;
+        }
         return typeof(T) == typeof(float)
             ? RowKernelHost.CrossEntropy(AsSingle(logits), target, new FloatRowKernels(logits.Length))
             : RowKernelHost.CrossEntropy(logits, target, new WideningRowKernels<T>(logits.Length));
@@ -74,6 +78,10 @@ public static partial class Loss
     {
         ThrowHelper.ThrowIfIndexOutOfRange(target, logits.Length, nameof(target), nameof(logits));
         ThrowHelper.ThrowIfLengthMismatch(gradient.Length, logits.Length, nameof(gradient), nameof(logits));
+        if (CommonVocabularies.TryCrossEntropy(logits, target, gradient, out var loss))
+        {
+            return loss;
+        }
         return typeof(T) == typeof(float)
             ? RowKernelHost.CrossEntropy(AsSingle(logits), target, gradient, new FloatRowKernels(logits.Length))
             : RowKernelHost.CrossEntropy(logits, target, gradient, new WideningRowKernels<T>(logits.Length));
@@ -84,6 +92,10 @@ public static partial class Loss
         where T : unmanaged
     {
         ThrowHelper.RowCount(vocabSize, logits.Length, nameof(logits));
+        if (CommonVocabularies.TryCrossEntropy(logits, vocabSize, targets, options, out var result))
+        {
+            return result;
+        }
         return typeof(T) == typeof(float)
             ? RowKernelHost.CrossEntropy(AsSingle(logits), targets, options, new FloatRowKernels(vocabSize))
             : RowKernelHost.CrossEntropy(logits, targets, options, new WideningRowKernels<T>(vocabSize));

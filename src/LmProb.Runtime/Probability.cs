@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using LmProb.Internal;
 using LmProb.Kernels;
 
@@ -18,7 +19,7 @@ namespace LmProb;
 public static partial class Probability
 {
     /// <summary><c>log Σ exp(x)</c> without overflow. −inf for an empty or all −inf span; NaN if any element is NaN or +inf.</summary>
-    public static float LogSumExp(ReadOnlySpan<float> x) => SoftmaxKernels.LogSumExp(x);
+    public static float LogSumExp(ReadOnlySpan<float> x) => LogSumExpCore(x);
 
     /// <inheritdoc cref="LogSumExp(ReadOnlySpan{float})"/>
     public static float LogSumExp(ReadOnlySpan<Half> x) => LogSumExpCore(x);
@@ -129,6 +130,10 @@ public static partial class Probability
     private static float LogSumExpCore<T>(ReadOnlySpan<T> x)
         where T : unmanaged
     {
+        if (CommonVocabularies.TryLogSumExp(x, out var result))
+        {
+            return result;
+        }
         using var row = WidenedSpan.Create(x);
         return SoftmaxKernels.LogSumExp(row.Span);
     }
@@ -163,6 +168,14 @@ public static partial class Probability
         where TIn : unmanaged
         where TOut : unmanaged
     {
+        if (typeof(TIn) == typeof(TOut) && temperature == 1f)
+        {
+            var sameType = MemoryMarshal.Cast<TOut, TIn>(destination);
+            if (log ? CommonVocabularies.TryLogSoftmax(logits, sameType) : CommonVocabularies.TrySoftmax(logits, sameType))
+            {
+                return;
+            }
+        }
         using var x = WidenedSpan.Create(logits);
         using var y = DestinationBuffer<TOut>.Create(destination);
         if (log)
