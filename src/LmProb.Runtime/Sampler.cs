@@ -145,7 +145,7 @@ public sealed class Sampler
         }
         else
         {
-            RowLoops.Map(logits, weights, new WideTemperedExp(max, _temperature));
+            RowLoops.Map(logits, weights, new TemperedExp(max, _temperature));
         }
         var u = _random.NextDouble();
 

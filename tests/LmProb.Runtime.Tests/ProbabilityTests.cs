@@ -281,6 +281,22 @@ public class ProbabilityTests
         Assert.Equal([0.5f, 0.5f, 0f], p);
     }
 
+    [Fact]
+    public void Temperature_on_a_row_wider_than_the_float_range_is_still_exact()
+    {
+        // x − max = −6e38 overflows to −inf; with T = 1e38 the true shifted logit is −6, so the
+        // probabilities are 1/(1 + e^6) and e^6/(1 + e^6), not 0 and 1.
+        float[] x = [-3e38f, 3e38f];
+        var p = new float[2];
+        Probability.Softmax(x, p, 1e38f);
+        var expected = Reference.Softmax(x, 1e38);
+        Assertions.Close(1 / (1 + Math.Exp(6)), p[0], 1e-6);
+        Assertions.Close(expected[1], p[1], 1e-6);
+        Probability.LogSoftmax(x, p, 1e38f);
+        Assertions.Close(-6 - Math.Log(1 + Math.Exp(-6)), p[0], 1e-6);
+        Assertions.Close(-Math.Log(1 + Math.Exp(-6)), p[1], 1e-6);
+    }
+
     [Theory]
     [InlineData(0f)]
     [InlineData(-1f)]

@@ -107,7 +107,7 @@ public class SamplerTests
                 }
                 var max = x.Max();
                 var weights = new float[length];
-                RowLoops.Map(x, weights, new WideTemperedExp(max, temperature));
+                RowLoops.Map(x, weights, new TemperedExp(max, temperature));
                 for (var i = 0; i < length; i++)
                 {
                     var expected = ExpKernel.Exp(ReferenceSampler.Tempered(x[i], max, temperature));
