@@ -12,7 +12,9 @@ internal sealed partial class Patterns
     /// collection, names something <c>*mask*</c>, or compares with an ignore index (<c>-100</c>,
     /// <c>IgnoreIndex</c>, <c>padId</c>).
     /// </summary>
-    public bool IsMaskLike(IOperation? expression)
+    public bool IsMaskLike(IOperation? expression) => IsMaskLike(expression, depth: 0);
+
+    private bool IsMaskLike(IOperation? expression, int depth)
     {
         if (expression is null)
         {
@@ -31,9 +33,39 @@ internal sealed partial class Patterns
                     return true;
             }
 
-            if (node.ReferencedSymbol() is { } symbol && OperationHelpers.NormalizedName(symbol.Name).Contains("mask", StringComparison.Ordinal))
+            if (node.ReferencedSymbol() is { } symbol)
             {
-                return true;
+                if (OperationHelpers.NormalizedName(symbol.Name).Contains("mask", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                // m in mask.Select(m => ...), losses.Zip(mask, (l, m) => ...), foreach (var m in mask)
+                if (depth < 2 && node.Type?.SpecialType == SpecialType.System_Boolean && IsBoolDrawnFromMask(symbol, depth))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsBoolDrawnFromMask(ISymbol symbol, int depth)
+    {
+        if (symbol is IParameterSymbol parameter && Flow.LambdaSource(parameter) is { } source)
+        {
+            return IsMaskLike(source, depth + 1);
+        }
+
+        if (symbol is ILocalSymbol local)
+        {
+            foreach (var write in Flow.WritesOf(local))
+            {
+                if (IsMaskLike(write, depth + 1))
+                {
+                    return true;
+                }
             }
         }
 
