@@ -163,18 +163,25 @@ internal static class OperationHelpers
         return false;
     }
 
-    /// <summary>Every operation below <paramref name="root"/> (and <paramref name="root"/>), cancellation-aware.</summary>
+    /// <summary><paramref name="root"/> and every operation below it, in document order (pre-order).</summary>
     public static IEnumerable<IOperation> SelfAndDescendants(this IOperation root)
     {
         var stack = new Stack<IOperation>();
+        var children = new List<IOperation>();
         stack.Push(root);
         while (stack.Count > 0)
         {
             var operation = stack.Pop();
             yield return operation;
+            children.Clear();
             foreach (var child in operation.ChildOperations)
             {
-                stack.Push(child);
+                children.Add(child);
+            }
+
+            for (var i = children.Count - 1; i >= 0; i--)
+            {
+                stack.Push(children[i]);
             }
         }
     }
