@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using LmProb.Analyzers.Rules;
 using Verify = LmProb.Analyzers.Tests.Infrastructure.AnalyzerVerifier<LmProb.Analyzers.Rules.ExpWithoutMaxAnalyzer>;
+using VerifyFix = LmProb.Analyzers.Tests.Infrastructure.CodeFixVerifier<LmProb.Analyzers.Rules.ExpWithoutMaxAnalyzer, LmProb.CodeFixes.Rules.ExpWithoutMaxFixer>;
 
 namespace LmProb.Analyzers.Tests.Rules;
 
@@ -238,6 +239,96 @@ public class ExpWithoutMaxTests
             {
                 var e = (logits - logits.max(-1, true).values).exp();
                 return e / e.sum(-1, true);
+            }
+        }
+        """);
+
+
+    // ---- fix
+
+    [Fact]
+    public Task FixReplacesTensorPrimitivesSoftMaxAndAddsTheUsing() => VerifyFix.VerifyFixAsync("""
+        using System;
+        using System.Numerics.Tensors;
+        using TorchSharp;
+
+        class C
+        {
+            static void M(ReadOnlySpan<float> logits, Span<float> probabilities) =>
+                {|LMP004:TensorPrimitives.SoftMax(logits, probabilities)|};
+        }
+        """, """
+        using System;
+        using System.Numerics.Tensors;
+        using LmProb;
+        using TorchSharp;
+
+        class C
+        {
+            static void M(ReadOnlySpan<float> logits, Span<float> probabilities) =>
+                Probability.Softmax(logits, probabilities);
+        }
+        """);
+
+    [Fact]
+    public Task FixAllKeepsOneUsingAndRenamesTheNamedArgument() => VerifyFix.VerifyFixAsync("""
+        using System;
+        using System.Numerics.Tensors;
+
+        class C
+        {
+            static void M(float[] a, float[] b, Span<float> p, Span<float> q)
+            {
+                {|LMP004:TensorPrimitives.SoftMax(a, p)|};
+                {|LMP004:TensorPrimitives.SoftMax(x: b, destination: q)|};
+            }
+        }
+        """, """
+        using System;
+        using System.Numerics.Tensors;
+        using LmProb;
+
+        class C
+        {
+            static void M(float[] a, float[] b, Span<float> p, Span<float> q)
+            {
+                Probability.Softmax(a, p);
+                Probability.Softmax(logits: b, destination: q);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task FixInAFileWithoutUsings() => VerifyFix.VerifyFixAsync("""
+        // Header comment.
+        class C
+        {
+            static void M(float[] logits, float[] p) => {|LMP004:System.Numerics.Tensors.TensorPrimitives.SoftMax(logits, p)|};
+        }
+        """, """
+        // Header comment.
+        using LmProb;
+
+        class C
+        {
+            static void M(float[] logits, float[] p) => Probability.Softmax(logits, p);
+        }
+        """);
+
+    [Fact]
+    public Task NoFixForDoubleOrHandWrittenLoops() => VerifyFix.VerifyNoFixAsync("""
+        using System;
+        using System.Numerics.Tensors;
+
+        class C
+        {
+            static void M(double[] logits, double[] p) => {|LMP004:TensorPrimitives.SoftMax<double>(logits, p)|};
+
+            static void Loop(float[] x, float[] p)
+            {
+                float s = 0;
+                for (int i = 0; i < x.Length; i++) { p[i] = {|LMP004:MathF.Exp(x[i])|}; s += p[i]; }
+                for (int i = 0; i < x.Length; i++) p[i] /= s;
             }
         }
         """);

@@ -1,5 +1,6 @@
 using System.Threading.Tasks;
 using Verify = LmProb.Analyzers.Tests.Infrastructure.AnalyzerVerifier<LmProb.Analyzers.Rules.LogOfSoftmaxAnalyzer>;
+using VerifyFix = LmProb.Analyzers.Tests.Infrastructure.CodeFixVerifier<LmProb.Analyzers.Rules.LogOfSoftmaxAnalyzer, LmProb.CodeFixes.Rules.LogOfSoftmaxFixer>;
 
 namespace LmProb.Analyzers.Tests.Rules;
 
@@ -189,6 +190,133 @@ public class LogOfSoftmaxTests
             static Tensor A(Tensor logits) => torch.nn.functional.log_softmax(logits, -1);
             static Tensor B(Tensor logits) => logits.log_softmax(-1);
             static Tensor D(Tensor probabilities) => probabilities.log();
+        }
+        """);
+
+
+    // ---- fix
+
+    [Fact]
+    public Task FixTensorPrimitivesLogToLogSoftmax() => VerifyFix.VerifyFixAsync("""
+        using System;
+        using System.Numerics.Tensors;
+
+        class C
+        {
+            static void LogProbabilities(ReadOnlySpan<float> logits, Span<float> p, Span<float> logp)
+            {
+                TensorPrimitives.SoftMax(logits, p);
+                {|LMP002:TensorPrimitives.Log(p, logp)|};
+            }
+        }
+        """, """
+        using System;
+        using System.Numerics.Tensors;
+        using LmProb;
+
+        class C
+        {
+            static void LogProbabilities(ReadOnlySpan<float> logits, Span<float> p, Span<float> logp)
+            {
+                TensorPrimitives.SoftMax(logits, p);
+                Probability.LogSoftmax(logits, logp);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task FixSingleLogToLogSumExp() => VerifyFix.VerifyFixAsync("""
+        using System;
+        using LmProb;
+
+        class C
+        {
+            static float Nll(float[] logits, int target)
+            {
+                var p = new float[logits.Length];
+                Probability.Softmax(logits, p);
+                return -{|LMP002:MathF.Log(p[target])|};
+            }
+
+            static float LogP(float[] logits, int k)
+            {
+                var p = new float[logits.Length];
+                Probability.Softmax(logits, p);
+                var logp = {|LMP002:MathF.Log(p[k])|};
+                return logp;
+            }
+        }
+        """, """
+        using System;
+        using LmProb;
+
+        class C
+        {
+            static float Nll(float[] logits, int target)
+            {
+                var p = new float[logits.Length];
+                Probability.Softmax(logits, p);
+                return -(logits[target] - Probability.LogSumExp(logits));
+            }
+
+            static float LogP(float[] logits, int k)
+            {
+                var p = new float[logits.Length];
+                Probability.Softmax(logits, p);
+                var logp = logits[k] - Probability.LogSumExp(logits);
+                return logp;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task FixTorchSharpSoftmaxLogToLogSoftmax() => VerifyFix.VerifyFixAsync("""
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        class C
+        {
+            static Tensor A(Tensor logits) => {|LMP002:torch.nn.functional.softmax(logits, -1).log()|};
+            static Tensor B(Tensor logits) => {|LMP002:logits.softmax(-1).log()|};
+        }
+        """, """
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        class C
+        {
+            static Tensor A(Tensor logits) => torch.nn.functional.log_softmax(logits, -1);
+            static Tensor B(Tensor logits) => logits.log_softmax(-1);
+        }
+        """);
+
+    [Fact]
+    public Task NoFixInLoopsWhenLogitsChangeOrWithoutALogSoftmaxOverload() => VerifyFix.VerifyNoFixAsync("""
+        using System;
+        using LmProb;
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        class C
+        {
+            static float Entropy(float[] logits)
+            {
+                var p = new float[logits.Length];
+                Probability.Softmax(logits, p);
+                float h = 0;
+                for (int i = 0; i < p.Length; i++) h -= p[i] * {|LMP002:MathF.Log(p[i])|};
+                return h;
+            }
+
+            static float Changed(float[] logits, int k)
+            {
+                var p = new float[logits.Length];
+                Probability.Softmax(logits, p);
+                logits[0] = 0;
+                return {|LMP002:MathF.Log(p[k])|};
+            }
+
+            static Tensor TorchStatic(Tensor logits) => {|LMP002:torch.log(torch.softmax(logits, 1))|};
         }
         """);
 }
