@@ -134,9 +134,16 @@ public sealed class PaddedMeanAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
+        // Exactly two writes, in any order: the initial 0 and the one accumulation.
         var writes = patterns.Flow.WritesOf(sum.Local);
-        if (writes.Count != 2 || !writes[0].IsNumber(0)
-            || writes[1] is not ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } add
+        if (writes.Count != 2)
+        {
+            return false;
+        }
+
+        var add = (writes[0] as ICompoundAssignmentOperation) ?? (writes[1] as ICompoundAssignmentOperation);
+        var initial = add == writes[0] ? writes[1] : writes[0];
+        if (add is not { OperatorKind: BinaryOperatorKind.Add } || !initial.IsNumber(0)
             || !TryGetElement(add.Value, out var valuesCollection, out var valueIndex))
         {
             return false;

@@ -1,5 +1,6 @@
 using System.Threading.Tasks;
 using Verify = LmProb.Analyzers.Tests.Infrastructure.AnalyzerVerifier<LmProb.Analyzers.Rules.PaddedMeanAnalyzer>;
+using VerifyFix = LmProb.Analyzers.Tests.Infrastructure.CodeFixVerifier<LmProb.Analyzers.Rules.PaddedMeanAnalyzer, LmProb.CodeFixes.Rules.PaddedMeanFixer>;
 
 namespace LmProb.Analyzers.Tests.Rules;
 
@@ -217,6 +218,117 @@ public class PaddedMeanTests
             static Tensor A(Tensor loss, Tensor mask) => (loss * mask).sum() / mask.sum();
             static Tensor B(Tensor logits, Tensor labels) => nn.functional.cross_entropy(logits, labels, ignore_index: -100);
             static Tensor D(Tensor loss) => loss.mean();
+        }
+        """);
+
+
+    // ---- fix
+
+    [Fact]
+    public Task FixResultSumOverLengthToMean() => VerifyFix.VerifyFixAsync("""
+        using LmProb;
+
+        class C
+        {
+            static double A(float[] logits, int V, int[] targets)
+            {
+                var result = Loss.CrossEntropy(logits, V, targets);
+                return {|LMP003:result.Sum / targets.Length|};
+            }
+        }
+        """, """
+        using LmProb;
+
+        class C
+        {
+            static double A(float[] logits, int V, int[] targets)
+            {
+                var result = Loss.CrossEntropy(logits, V, targets);
+                return result.Mean;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task FixMaskGuardedLoopToMaskedMean() => VerifyFix.VerifyFixAsync("""
+        using System;
+
+        class C
+        {
+            static float A(float[] losses, bool[] mask)
+            {
+                float sum = 0;
+                for (int i = 0; i < losses.Length; i++)
+                {
+                    if (mask[i]) sum += losses[i];
+                }
+
+                return {|LMP003:sum / losses.Length|};
+            }
+
+            static double B(ReadOnlySpan<float> losses, ReadOnlySpan<bool> mask)
+            {
+                double sum = 0;
+                for (int i = 0; i < losses.Length; i++)
+                    if (mask[i])
+                    {
+                        sum += losses[i];
+                    }
+
+                return {|LMP003:sum / losses.Length|};
+            }
+        }
+        """, """
+        using System;
+        using LmProb;
+
+        class C
+        {
+            static float A(float[] losses, bool[] mask)
+            {
+                float sum = 0;
+                for (int i = 0; i < losses.Length; i++)
+                {
+                    if (mask[i]) sum += losses[i];
+                }
+
+                return Loss.MaskedMean(losses, mask);
+            }
+
+            static double B(ReadOnlySpan<float> losses, ReadOnlySpan<bool> mask)
+            {
+                double sum = 0;
+                for (int i = 0; i < losses.Length; i++)
+                    if (mask[i])
+                    {
+                        sum += losses[i];
+                    }
+
+                return (double)Loss.MaskedMean(losses, mask);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoFixForIgnoreIndexOrAverages() => VerifyFix.VerifyNoFixAsync("""
+        using System;
+        using System.Linq;
+
+        class C
+        {
+            static float A(float[] losses, int[] targets)
+            {
+                float sum = 0;
+                for (int t = 0; t < targets.Length; t++)
+                {
+                    if (targets[t] == -100) continue;
+                    sum += losses[t];
+                }
+
+                return {|LMP003:sum / targets.Length|};
+            }
+
+            static float B(float[] losses, bool[] mask) => {|LMP003:losses.Zip(mask, (l, m) => m ? l : 0f).Average()|};
         }
         """);
 }

@@ -1,5 +1,6 @@
 using System.Threading.Tasks;
 using Verify = LmProb.Analyzers.Tests.Infrastructure.AnalyzerVerifier<LmProb.Analyzers.Rules.UnshiftedLabelsAnalyzer>;
+using VerifyFix = LmProb.Analyzers.Tests.Infrastructure.CodeFixVerifier<LmProb.Analyzers.Rules.UnshiftedLabelsAnalyzer, LmProb.CodeFixes.Rules.UnshiftedLabelsFixer>;
 
 namespace LmProb.Analyzers.Tests.Rules;
 
@@ -250,6 +251,111 @@ public class UnshiftedLabelsTests
                 for (int t = 0; t < tokens.Length; t++)
                     for (int j = 0; j < D; j++)
                         output[t * D + j] = table[tokens[t] * D + j];
+            }
+        }
+        """);
+
+
+    // ---- fix
+
+    [Fact]
+    public Task FixCrossEntropyToNextTokenLoss() => VerifyFix.VerifyFixAsync("""
+        using System;
+        using LmProb;
+
+        class C
+        {
+            static double A(float[] logits, int V, int[] inputIds) => Loss.CrossEntropy(logits, V, {|LMP001:inputIds|}).Mean;
+
+            static double B(float[] logits, int V, int[] inputIds, CrossEntropyOptions options) =>
+                Loss.CrossEntropy(logits, V, {|LMP001:inputIds|}, options).Mean;
+
+            static double D(float[] logits, int V, int[] inputIds) =>
+                Loss.CrossEntropy(logits, vocabSize: V, targets: {|LMP001:inputIds|}).Mean;
+        }
+        """, """
+        using System;
+        using LmProb;
+
+        class C
+        {
+            static double A(float[] logits, int V, int[] inputIds) => Loss.NextTokenLoss(logits, V, inputIds).Mean;
+
+            static double B(float[] logits, int V, int[] inputIds, CrossEntropyOptions options) =>
+                Loss.NextTokenLoss(logits, V, inputIds, options: options).Mean;
+
+            static double D(float[] logits, int V, int[] inputIds) =>
+                Loss.NextTokenLoss(logits, vocabSize: V, inputIds: inputIds).Mean;
+        }
+        """);
+
+    [Fact]
+    public Task FixLoopShiftsTheIndexAndShortensTheLoop() => VerifyFix.VerifyFixAsync("""
+        using System;
+        using LmProb;
+
+        class C
+        {
+            static float Nll(float[] logits, int[] tokens, int V)
+            {
+                float loss = 0;
+                for (int t = 0; t < tokens.Length; t++)
+                {
+                    loss += Loss.CrossEntropy(logits.AsSpan(t * V, V), {|LMP001:tokens[t]|});
+                }
+
+                return loss;
+            }
+
+            static double AlreadyShort(float[] logProbs, int[] ids, int V)
+            {
+                double nll = 0;
+                for (int t = 0; t < ids.Length - 1; t++) nll -= logProbs[t * V + {|LMP001:ids[t]|}];
+                return nll;
+            }
+        }
+        """, """
+        using System;
+        using LmProb;
+
+        class C
+        {
+            static float Nll(float[] logits, int[] tokens, int V)
+            {
+                float loss = 0;
+                for (int t = 0; t < tokens.Length - 1; t++)
+                {
+                    loss += Loss.CrossEntropy(logits.AsSpan(t * V, V), tokens[t + 1]);
+                }
+
+                return loss;
+            }
+
+            static double AlreadyShort(float[] logProbs, int[] ids, int V)
+            {
+                double nll = 0;
+                for (int t = 0; t < ids.Length - 1; t++) nll -= logProbs[t * V + ids[t + 1]];
+                return nll;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoFixForTorchSharpOrLoopsWithoutABound() => VerifyFix.VerifyNoFixAsync("""
+        using System;
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        class C
+        {
+            static Tensor Torch(Tensor logits, Tensor input_ids) => nn.functional.cross_entropy(logits, {|LMP001:input_ids|});
+
+            static double While(float[] logProbs, int[] ids, int V)
+            {
+                double nll = 0;
+                int t = 0;
+                while (t < ids.Length) { nll -= logProbs[t * V + {|LMP001:ids[t]|}]; t++; }
+                return nll;
             }
         }
         """);
