@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -7,6 +8,9 @@ namespace LmProb.Analyzers.Analysis;
 /// <summary>Masks, ignore indices, counts and lengths (LMP003 and the rules that average per-token values).</summary>
 internal sealed partial class Patterns
 {
+    private HashSet<ISymbol>? _loopBounds;
+    private HashSet<ISymbol>? _perTokenLossBuffers;
+
     /// <summary>
     /// <paramref name="expression"/> tests or holds a mask: it reads an element of a <c>bool</c>
     /// collection, names something <c>*mask*</c>, or compares with an ignore index (<c>-100</c>,
@@ -391,16 +395,20 @@ internal sealed partial class Patterns
 
     private bool IsLoopBound(ISymbol symbol)
     {
-        foreach (var operation in Operations)
+        if (_loopBounds is null)
         {
-            if (operation is IForLoopOperation { Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual } condition }
-                && SymbolEqualityComparer.Default.Equals(condition.RightOperand.ReferencedSymbol(), symbol))
+            _loopBounds = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in Operations)
             {
-                return true;
+                if (operation is IForLoopOperation { Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual } condition }
+                    && condition.RightOperand.ReferencedSymbol() is { } bound)
+                {
+                    _loopBounds.Add(bound);
+                }
             }
         }
 
-        return false;
+        return _loopBounds.Contains(symbol);
     }
 
     /// <summary>The array <paramref name="symbol"/> is given to LmProb as <c>CrossEntropyOptions.PerTokenLoss</c> (0 for ignored tokens).</summary>
@@ -411,18 +419,22 @@ internal sealed partial class Patterns
             return false;
         }
 
-        foreach (var operation in Operations)
+        if (_perTokenLossBuffers is null)
         {
-            if (operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property } assignment
-                && property.Property.Name == "PerTokenLoss"
-                && KnownCalls.Is(property.Property.ContainingType, Calls.Symbols.CrossEntropyOptions)
-                && SymbolEqualityComparer.Default.Equals(Flow.StorageSymbol(assignment.Value), symbol))
+            _perTokenLossBuffers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in Operations)
             {
-                return true;
+                if (operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property } assignment
+                    && property.Property.Name == "PerTokenLoss"
+                    && KnownCalls.Is(property.Property.ContainingType, Calls.Symbols.CrossEntropyOptions)
+                    && Flow.StorageSymbol(assignment.Value) is { } buffer)
+                {
+                    _perTokenLossBuffers.Add(buffer);
+                }
             }
         }
 
-        return false;
+        return _perTokenLossBuffers.Contains(symbol);
     }
 
     // TorchSharp cross_entropy(..., ignore_index: k, reduction: Reduction.None): per-token losses, 0 where ignored.

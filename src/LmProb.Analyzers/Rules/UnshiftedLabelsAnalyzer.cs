@@ -235,9 +235,10 @@ public sealed class UnshiftedLabelsAnalyzer : DiagnosticAnalyzer
         }
 
         var offsets = new HashSet<double>();
+        var budget = ValueFlow.Budget;
         foreach (var part in rowParts)
         {
-            CollectOffsets(patterns, part, position!, read, offsets, depth: 0);
+            CollectOffsets(patterns, part, position!, read, offsets, depth: 0, ref budget);
         }
 
         if (offsets.Count != 1 || !offsets.Contains(targetOffset))
@@ -370,9 +371,9 @@ public sealed class UnshiftedLabelsAnalyzer : DiagnosticAnalyzer
     // The offsets c with which `position` appears in a row expression (t * V: 0, (t + 1) * V: 1),
     // looking only at where a row starts (the start of AsSpan/Slice, the left end of a range) and
     // through locals such as `var row = logits.AsSpan(t * V, V)`.
-    private static void CollectOffsets(Patterns patterns, IOperation operation, ISymbol position, IOperation skip, HashSet<double> offsets, int depth)
+    private static void CollectOffsets(Patterns patterns, IOperation operation, ISymbol position, IOperation skip, HashSet<double> offsets, int depth, ref int budget)
     {
-        if (operation == skip || depth > 4)
+        if (operation == skip || depth > 4 || budget-- <= 0)
         {
             return;
         }
@@ -391,7 +392,7 @@ public sealed class UnshiftedLabelsAnalyzer : DiagnosticAnalyzer
                     {
                         if (write is not IInvocationOperation call || patterns.Calls.IsPassThrough(call))
                         {
-                            CollectOffsets(patterns, write, position, skip, offsets, depth + 1);
+                            CollectOffsets(patterns, write, position, skip, offsets, depth + 1, ref budget);
                         }
                     }
                 }
@@ -400,19 +401,19 @@ public sealed class UnshiftedLabelsAnalyzer : DiagnosticAnalyzer
             case IInvocationOperation invocation when patterns.Calls.IsAliasingView(invocation):
                 if (invocation.Receiver() is { } receiver)
                 {
-                    CollectOffsets(patterns, receiver, position, skip, offsets, depth);
+                    CollectOffsets(patterns, receiver, position, skip, offsets, depth, ref budget);
                 }
 
                 if (invocation.Argument("start") is { } start)
                 {
-                    CollectOffsets(patterns, start, position, skip, offsets, depth);
+                    CollectOffsets(patterns, start, position, skip, offsets, depth, ref budget);
                 }
 
                 return;
             case IRangeOperation range:
                 if (range.LeftOperand is { } left)
                 {
-                    CollectOffsets(patterns, left, position, skip, offsets, depth);
+                    CollectOffsets(patterns, left, position, skip, offsets, depth, ref budget);
                 }
 
                 return;
@@ -420,7 +421,7 @@ public sealed class UnshiftedLabelsAnalyzer : DiagnosticAnalyzer
 
         foreach (var child in operation.ChildOperations)
         {
-            CollectOffsets(patterns, child, position, skip, offsets, depth);
+            CollectOffsets(patterns, child, position, skip, offsets, depth, ref budget);
         }
     }
 
