@@ -8,6 +8,9 @@ namespace LmProb.Analyzers.Analysis;
 /// <summary>Masks, ignore indices, counts and lengths (LMP003 and the rules that average per-token values).</summary>
 internal sealed partial class Patterns
 {
+    private readonly Dictionary<object, bool> _maskedSum = new(FlowKeyComparer.Instance);
+    private readonly Dictionary<object, bool> _zeroFilled = new(FlowKeyComparer.Instance);
+    private readonly Dictionary<object, bool> _fullLength = new(FlowKeyComparer.Instance);
     private HashSet<ISymbol>? _loopBounds;
     private HashSet<ISymbol>? _perTokenLossBuffers;
 
@@ -196,6 +199,23 @@ internal sealed partial class Patterns
     /// </summary>
     public bool IsZeroFilledByMask(IOperation? collection)
     {
+        if (collection is null)
+        {
+            return false;
+        }
+
+        var key = FlowKey(collection);
+        if (!_zeroFilled.TryGetValue(key, out var result))
+        {
+            _zeroFilled[key] = false; // a cycle back here answers "no"
+            _zeroFilled[key] = result = ComputeIsZeroFilledByMask(collection);
+        }
+
+        return result;
+    }
+
+    private bool ComputeIsZeroFilledByMask(IOperation collection)
+    {
         foreach (var node in Flow.Origins(collection))
         {
             if (Flow.TargetOfWrite(node) is not null && IsGuardedByMask(node))
@@ -233,6 +253,23 @@ internal sealed partial class Patterns
     /// or TorchSharp <c>sum</c> of masked values, or a dot product with a mask.
     /// </summary>
     public bool IsMaskedSum(IOperation? numerator)
+    {
+        if (numerator is null)
+        {
+            return false;
+        }
+
+        var key = FlowKey(numerator);
+        if (!_maskedSum.TryGetValue(key, out var result))
+        {
+            _maskedSum[key] = false; // a cycle back here answers "no"
+            _maskedSum[key] = result = ComputeIsMaskedSum(numerator);
+        }
+
+        return result;
+    }
+
+    private bool ComputeIsMaskedSum(IOperation numerator)
     {
         foreach (var node in Flow.Origins(numerator))
         {
@@ -315,6 +352,23 @@ internal sealed partial class Patterns
     /// a sum of the mask).
     /// </summary>
     public bool IsFullLength(IOperation? denominator)
+    {
+        if (denominator is null)
+        {
+            return false;
+        }
+
+        var key = FlowKey(denominator);
+        if (!_fullLength.TryGetValue(key, out var result))
+        {
+            _fullLength[key] = false; // a cycle back here answers "no"
+            _fullLength[key] = result = ComputeIsFullLength(denominator);
+        }
+
+        return result;
+    }
+
+    private bool ComputeIsFullLength(IOperation denominator)
     {
         var full = false;
         foreach (var node in Flow.Origins(denominator))

@@ -14,9 +14,10 @@ namespace LmProb.Analyzers.Analysis;
 /// <remarks>Split by concern: exp/log/softmax here, masks and lengths in <c>Patterns.Masks.cs</c>.</remarks>
 internal sealed partial class Patterns
 {
-    private readonly Dictionary<IOperation, bool> _expValued = new();
-    private readonly Dictionary<IOperation, bool> _softmaxValued = new();
-    private readonly Dictionary<IOperation, ImmutableArray<ExpTerm>> _sumTerms = new();
+    private readonly Dictionary<object, bool> _expValued = new(FlowKeyComparer.Instance);
+    private readonly Dictionary<object, bool> _softmaxValued = new(FlowKeyComparer.Instance);
+    private readonly Dictionary<object, bool> _shifted = new(FlowKeyComparer.Instance);
+    private readonly Dictionary<object, ImmutableArray<ExpTerm>> _sumTerms = new(FlowKeyComparer.Instance);
 
     private Patterns(ValueFlow flow)
     {
@@ -33,6 +34,38 @@ internal sealed partial class Patterns
     /// <summary>Builds the value flow of an operation block (all blocks of one member) and the pattern layer over it.</summary>
     public static Patterns Create(ImmutableArray<IOperation> blocks, WellKnownSymbols symbols, CancellationToken cancellationToken) =>
         new(ValueFlow.Create(blocks, new KnownCalls(symbols), cancellationToken));
+
+    /// <summary>
+    /// The memo key of a query about <paramref name="expression"/>: the variable when it is a plain
+    /// read of one (<c>s</c>, <c>a[i]</c>, <c>row[j]</c>), since the flow summary gives every read of
+    /// a variable the same answer; otherwise the operation itself.
+    /// </summary>
+    private object FlowKey(IOperation expression)
+    {
+        var unwrapped = expression.Unwrap() ?? expression;
+        switch (unwrapped)
+        {
+            case ILocalReferenceOperation:
+            case IParameterReferenceOperation:
+            case IFieldReferenceOperation:
+            case IArrayElementReferenceOperation:
+            case IPropertyReferenceOperation:
+                return Flow.StorageSymbol(unwrapped) ?? (object)unwrapped;
+            default:
+                return unwrapped;
+        }
+    }
+
+    private sealed class FlowKeyComparer : IEqualityComparer<object>
+    {
+        public static readonly FlowKeyComparer Instance = new();
+
+        public new bool Equals(object? x, object? y) =>
+            x is ISymbol a && y is ISymbol b ? SymbolEqualityComparer.Default.Equals(a, b) : ReferenceEquals(x, y);
+
+        public int GetHashCode(object obj) =>
+            obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+    }
 
     /// <summary>An <c>exp</c> whose values are summed: <see cref="Input"/> is what was exponentiated, <see cref="Site"/> where to report.</summary>
     public readonly struct ExpTerm
@@ -130,12 +163,13 @@ internal sealed partial class Patterns
             return false;
         }
 
-        if (_expValued.TryGetValue(expression, out var known))
+        var key = FlowKey(expression);
+        if (_expValued.TryGetValue(key, out var known))
         {
             return known;
         }
 
-        _expValued[expression] = false;
+        _expValued[key] = false;
         var result = false;
         foreach (var node in Flow.Origins(expression))
         {
@@ -146,7 +180,7 @@ internal sealed partial class Patterns
             }
         }
 
-        _expValued[expression] = result;
+        _expValued[key] = result;
         return result;
     }
 
@@ -163,12 +197,13 @@ internal sealed partial class Patterns
             return ImmutableArray<ExpTerm>.Empty;
         }
 
-        if (_sumTerms.TryGetValue(expression, out var known))
+        var key = FlowKey(expression);
+        if (_sumTerms.TryGetValue(key, out var known))
         {
             return known;
         }
 
-        _sumTerms[expression] = ImmutableArray<ExpTerm>.Empty;
+        _sumTerms[key] = ImmutableArray<ExpTerm>.Empty;
         var terms = ImmutableArray.CreateBuilder<ExpTerm>();
         foreach (var node in Flow.Origins(expression))
         {
@@ -187,7 +222,7 @@ internal sealed partial class Patterns
         }
 
         var result = terms.ToImmutable();
-        _sumTerms[expression] = result;
+        _sumTerms[key] = result;
         return result;
     }
 
@@ -286,6 +321,22 @@ internal sealed partial class Patterns
     /// </summary>
     public bool IsShifted(IOperation? input)
     {
+        if (input is null)
+        {
+            return false;
+        }
+
+        var key = FlowKey(input);
+        if (!_shifted.TryGetValue(key, out var shifted))
+        {
+            _shifted[key] = shifted = ComputeIsShifted(input);
+        }
+
+        return shifted;
+    }
+
+    private bool ComputeIsShifted(IOperation input)
+    {
         foreach (var node in Flow.DataSlice(input))
         {
             switch (node)
@@ -349,12 +400,13 @@ internal sealed partial class Patterns
             return false;
         }
 
-        if (_softmaxValued.TryGetValue(expression, out var known))
+        var key = FlowKey(expression);
+        if (_softmaxValued.TryGetValue(key, out var known))
         {
             return known;
         }
 
-        _softmaxValued[expression] = false;
+        _softmaxValued[key] = false;
         var result = false;
         foreach (var node in Flow.Origins(expression))
         {
@@ -365,7 +417,7 @@ internal sealed partial class Patterns
             }
         }
 
-        _softmaxValued[expression] = result;
+        _softmaxValued[key] = result;
         return result;
     }
 
