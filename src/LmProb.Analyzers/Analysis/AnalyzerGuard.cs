@@ -1,5 +1,4 @@
 using System;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace LmProb.Analyzers.Analysis;
 
@@ -14,7 +13,8 @@ internal static class AnalyzerGuard
     /// <summary>The <see cref="AppContext"/> switch that makes the guard rethrow (tests only).</summary>
     public const string RethrowSwitch = "LmProb.Analyzers.RethrowAnalyzerExceptions";
 
-    public static void Run(OperationBlockAnalysisContext context, WellKnownSymbols symbols, Action<OperationBlockAnalysisContext, WellKnownSymbols> analyze)
+    /// <summary>Runs <paramref name="analyze"/> for one callback of any kind (operation block, operation, symbol...).</summary>
+    public static void Run<TContext>(TContext context, WellKnownSymbols symbols, Action<TContext, WellKnownSymbols> analyze)
     {
         try
         {
