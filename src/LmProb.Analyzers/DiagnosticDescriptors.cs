@@ -1,0 +1,60 @@
+using Microsoft.CodeAnalysis;
+
+namespace LmProb.Analyzers;
+
+/// <summary>
+/// The descriptor of every rule, in one place so the analyzers, the fixers and the tests agree.
+/// </summary>
+/// <remarks>
+/// Each descriptor is written out with constant arguments (not built by a helper) so the release
+/// tracking analyzers (RS2000-RS2008) can read its id, category and severity. The policy for a
+/// new rule: severity <see cref="DiagnosticSeverity.Warning"/>, except LMP009 and LMP012, which are
+/// <see cref="DiagnosticSeverity.Info"/>; a message that says what to do; a description that says
+/// why; a help link built from <see cref="HelpLinkBase"/>. The tests check all of it for every
+/// supported diagnostic, plus a page in docs/rules and a line in AnalyzerReleases.Unshipped.md.
+/// </remarks>
+internal static class DiagnosticDescriptors
+{
+    /// <summary>Where the rule pages live; a rule's page is this plus <c>&lt;id&gt;.md</c>.</summary>
+    public const string HelpLinkBase = "https://github.com/lmprob/lmprob/blob/main/docs/rules/";
+
+    public static readonly DiagnosticDescriptor UnshiftedLabels = new(
+        id: RuleIds.UnshiftedLabels,
+        title: "Next-token targets are not shifted",
+        messageFormat: "Targets '{0}' are taken from the same positions as the inputs, so each position is scored on the token it already sees: use Loss.NextTokenLoss, which shifts the labels, or index t + 1",
+        category: RuleCategories.Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "In a causal language model the logits at position t predict token t + 1. Scoring them against the token at position t, which the model was given as input, trains or evaluates a copy task: the loss drops to near zero and means nothing. Shift the labels by one (Loss.NextTokenLoss does this) or index the targets with t + 1.",
+        helpLinkUri: HelpLinkBase + RuleIds.UnshiftedLabels + ".md");
+
+    public static readonly DiagnosticDescriptor LogOfSoftmax = new(
+        id: RuleIds.LogOfSoftmax,
+        title: "Log of a softmax",
+        messageFormat: "Log of a softmax gives -inf once a probability rounds to 0 in float: compute log-probabilities with Probability.LogSoftmax, or x - Probability.LogSumExp(x)",
+        category: RuleCategories.NumericalStability,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Softmax rounds probabilities below about 1e-45 (float) to exactly 0, and log(0) is -inf; a loss or gradient built from it becomes infinite or NaN. The log-softmax x - max - log(sum(exp(x - max))) never forms the small probability and stays finite for every finite logit.",
+        helpLinkUri: HelpLinkBase + RuleIds.LogOfSoftmax + ".md");
+
+    public static readonly DiagnosticDescriptor PaddedMean = new(
+        id: RuleIds.PaddedMean,
+        title: "Mean over the padded length",
+        messageFormat: "This mean counts masked or ignored tokens in the denominator, which understates the loss by the padding fraction: divide by the number of counted tokens or use Loss.MaskedMean",
+        category: RuleCategories.Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A loss summed over the real tokens of a padded batch (a mask or an ignore index) must be divided by the number of real tokens. Dividing by the full length, or averaging per-token losses that are 0 at padding, scales the loss by the fraction of real tokens, which changes from batch to batch and biases training towards short sequences.",
+        helpLinkUri: HelpLinkBase + RuleIds.PaddedMean + ".md");
+
+    public static readonly DiagnosticDescriptor ExpWithoutMax = new(
+        id: RuleIds.ExpWithoutMax,
+        title: "exp of logits without subtracting the maximum",
+        messageFormat: "'{0}' exponentiates logits with no maximum subtracted, so it overflows to +inf for logits above about 88 and the normalized result is NaN: use Probability.Softmax (or Probability.LogSumExp), or subtract the row maximum first",
+        category: RuleCategories.NumericalStability,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "exp overflows float at about 88.7, so softmax(x) = exp(x) / sum(exp(x)) computed as written gives inf / inf = NaN for logits such as [1000, 999, 997], and 0 / 0 for [-200, -201, -203]. Softmax is unchanged by subtracting a constant; subtracting the row maximum makes the largest exponent exp(0) = 1. TensorPrimitives.SoftMax does not subtract the maximum.",
+        helpLinkUri: HelpLinkBase + RuleIds.ExpWithoutMax + ".md");
+}

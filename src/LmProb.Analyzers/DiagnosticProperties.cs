@@ -1,0 +1,35 @@
+namespace LmProb.Analyzers;
+
+/// <summary>
+/// Keys and values of <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/>: how an analyzer
+/// tells its fixer which form of the bug it found, so the fixer does not have to re-derive it.
+/// </summary>
+internal static class DiagnosticProperties
+{
+    /// <summary>Which rewrite applies; the values below. Absent: no automatic fix.</summary>
+    public const string Fix = "LmProb.Fix";
+
+    /// <summary>LMP001: <c>Loss.CrossEntropy(logits, V, inputIds)</c> becomes <c>Loss.NextTokenLoss</c>.</summary>
+    public const string UseNextTokenLoss = "NextTokenLoss";
+
+    /// <summary>LMP001: the target index <c>t</c> becomes <c>t + 1</c> (and the loop bound loses one).</summary>
+    public const string ShiftIndex = "ShiftIndex";
+
+    /// <summary>LMP002: <c>TensorPrimitives.Log</c> of a softmax becomes <c>Probability.LogSoftmax</c>.</summary>
+    public const string UseLogSoftmax = "LogSoftmax";
+
+    /// <summary>LMP002: <c>MathF.Log(p[k])</c> of a softmax becomes <c>x[k] - Probability.LogSumExp(x)</c>.</summary>
+    public const string UseLogSumExp = "LogSumExp";
+
+    /// <summary>LMP002: TorchSharp <c>softmax(...).log()</c> becomes <c>log_softmax(...)</c>.</summary>
+    public const string UseTorchLogSoftmax = "TorchLogSoftmax";
+
+    /// <summary>LMP003: <c>result.Sum / n</c> of a <c>CrossEntropyResult</c> becomes <c>result.Mean</c>.</summary>
+    public const string UseResultMean = "ResultMean";
+
+    /// <summary>LMP003: a mask-guarded sum divided by the length becomes <c>Loss.MaskedMean(values, mask)</c>.</summary>
+    public const string UseMaskedMean = "MaskedMean";
+
+    /// <summary>LMP004: <c>TensorPrimitives.SoftMax</c> becomes <c>Probability.Softmax</c>.</summary>
+    public const string UseSoftmax = "Softmax";
+}

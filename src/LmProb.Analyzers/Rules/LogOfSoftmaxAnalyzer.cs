@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using LmProb.Analyzers.Analysis;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LmProb.Analyzers.Rules;
+
+/// <summary>
+/// LMP002: the log of a softmax probability: <c>Math(F).Log(p[i])</c>, <c>TensorPrimitives.Log</c>,
+/// <c>Select(MathF.Log)</c> or TorchSharp <c>log</c> of a value that came from a softmax (library or
+/// by hand, <c>exp(x) / sum</c>), possibly through locals, arrays and loops.
+/// </summary>
+/// <remarks>
+/// <c>Log(p + eps)</c> and clamped probabilities are LMP006's, so they are not reported here.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.LogOfSoftmax);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var symbols = WellKnownSymbols.Get(start.Compilation);
+            start.RegisterOperationBlockAction(block => AnalyzerGuard.Run(block, symbols, Analyze));
+        });
+    }
+
+    private static void Analyze(OperationBlockAnalysisContext context, WellKnownSymbols symbols)
+    {
+        var patterns = Patterns.Create(context.OperationBlocks, symbols, context.CancellationToken);
+        foreach (var operation in patterns.Operations)
+        {
+            if (!patterns.TryGetLog(operation, out var input, out var site) || !patterns.IsSoftmaxValued(input))
+            {
+                continue;
+            }
+
+            var fix = FindFix(patterns, (IInvocationOperation)operation, input!, out var softmaxInput);
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.LogOfSoftmax,
+                site.Syntax.GetLocation(),
+                Reporting.Locations(softmaxInput),
+                Reporting.Fix(fix)));
+        }
+    }
+
+    // Which rewrite is safe; softmaxInput (the logits) goes to the fixer as an additional location.
+    private static string? FindFix(Patterns patterns, IInvocationOperation log, IOperation input, out IOperation? softmaxInput)
+    {
+        softmaxInput = null;
+        var calls = patterns.Calls;
+        var method = log.TargetMethod;
+
+        // TorchSharp: softmax(x, dim).log() -> log_softmax(x, dim), when the softmax is written inline.
+        if (calls.IsTorch(method, "log") && input.Unwrap() is IInvocationOperation torchSoftmax
+            && calls.IsTorch(torchSoftmax.TargetMethod, "softmax") && AllExplicitArguments(torchSoftmax) <= (torchSoftmax.Instance is null ? 2 : 1))
+        {
+            return DiagnosticProperties.UseTorchLogSoftmax;
+        }
+
+        if (calls.Symbols.Probability is null)
+        {
+            return null;
+        }
+
+        // Only a library softmax of plain logits can be replaced: Probability.Softmax(x, p) or TensorPrimitives.SoftMax(x, p).
+        var softmax = patterns.SingleLibrarySoftmax(input);
+        if (softmax is null || softmax.Arguments.Length != 2 || calls.IsTorch(softmax.TargetMethod, "softmax")
+            || softmax.Argument(0).Unwrap() is not (ILocalReferenceOperation or IParameterReferenceOperation) || !IsFloatSpan(softmax.Argument(0)))
+        {
+            return null;
+        }
+
+        var logits = softmax.Argument(0)!;
+        var logitsSymbol = logits.Unwrap().ReferencedSymbol()!;
+        var from = softmax.Syntax.SpanStart;
+        var to = log.Syntax.SpanStart;
+        if (from >= to)
+        {
+            return null;
+        }
+
+        foreach (var write in patterns.Flow.WritesOf(logitsSymbol))
+        {
+            var position = write.Syntax.SpanStart;
+            if (position >= from && position <= to)
+            {
+                return null;
+            }
+        }
+
+        softmaxInput = logits.Unwrap();
+
+        // TensorPrimitives.Log(p, destination) -> Probability.LogSoftmax(x, destination).
+        if (calls.IsTensorPrimitives(method, "Log") && log.Arguments.Length == 2)
+        {
+            return DiagnosticProperties.UseLogSoftmax;
+        }
+
+        // MathF.Log(p[k]) outside a loop -> x[k] - Probability.LogSumExp(x) (once, so no quadratic cost).
+        if (calls.IsScalarMath(method, "Log") && method.ReturnType.SpecialType == SpecialType.System_Single
+            && input.Unwrap() is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true }
+            && IsSimpleIndex(input.Unwrap()!) && !IsInLoop(log))
+        {
+            return DiagnosticProperties.UseLogSumExp;
+        }
+
+        softmaxInput = null;
+        return null;
+    }
+
+    private static int AllExplicitArguments(IInvocationOperation invocation)
+    {
+        var count = 0;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.IsExplicit())
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool IsFloatSpan(IOperation? operation)
+    {
+        var type = operation.Unwrap()?.Type;
+        return KnownCalls.ElementType(type)?.SpecialType == SpecialType.System_Single;
+    }
+
+    private static bool IsSimpleIndex(IOperation element)
+    {
+        IOperation? index = element switch
+        {
+            IArrayElementReferenceOperation array when array.Indices.Length == 1 => array.Indices[0],
+            IPropertyReferenceOperation indexer when indexer.Arguments.Length == 1 => indexer.Arguments[0].Value,
+            _ => null,
+        };
+        return index.Unwrap() is ILocalReferenceOperation or IParameterReferenceOperation or ILiteralOperation or IFieldReferenceOperation;
+    }
+
+    private static bool IsInLoop(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case ILoopOperation:
+                    return true;
+                case IAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                    return true; // may run many times
+            }
+        }
+
+        return false;
+    }
+}
