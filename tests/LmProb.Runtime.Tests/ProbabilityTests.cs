@@ -183,6 +183,46 @@ public class ProbabilityTests
         Assert.True(float.IsNaN(Probability.LogSumExp(x)));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(70)]
+    [InlineData(1000)]
+    [InlineData(32000)]
+    [InlineData(50257)]
+    public void NaN_anywhere_makes_every_output_NaN_even_after_a_larger_value(int length)
+    {
+        // The max reduction may drop a NaN lane together with a larger value seen before it;
+        // the exp sum still finds the NaN.
+        foreach (var position in new[] { 0, length / 2, length - 1 })
+        {
+            var x = Rows.Normal(length, seed: position);
+            x[Math.Max(0, position - 1)] = 50;
+            x[position] = float.NaN;
+            var p = new float[length];
+            Probability.Softmax(x, p);
+            Assert.All(p, v => Assert.True(float.IsNaN(v)));
+            Probability.LogSoftmax(x, p);
+            Assert.All(p, v => Assert.True(float.IsNaN(v)));
+            Assert.True(float.IsNaN(Probability.LogSumExp(x)), $"LogSumExp with NaN at {position}");
+            Assert.True(float.IsNaN(Loss.CrossEntropy(x, (position + 1) % length)));
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(70)]
+    [InlineData(32000)]
+    public void NaN_among_only_minus_infinity_is_NaN_not_minus_infinity(int length)
+    {
+        var x = Enumerable.Repeat(float.NegativeInfinity, length).ToArray();
+        x[length / 2] = float.NaN;
+        Assert.True(float.IsNaN(Probability.LogSumExp(x)));
+        Assert.True(float.IsNaN(Probability.LogSumExp(Rows.ToBFloat16(x))));
+        Assert.True(float.IsNaN(Probability.LogSumExp(Rows.ToHalf(x))));
+        var allNaN = Enumerable.Repeat(float.NaN, length).ToArray();
+        Assert.True(float.IsNaN(Probability.LogSumExp(allNaN)));
+    }
+
     [Fact]
     public void An_all_negative_infinity_row_is_NaN_but_its_log_sum_exp_is_minus_infinity()
     {

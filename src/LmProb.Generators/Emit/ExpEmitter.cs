@@ -94,9 +94,10 @@ internal static class ExpEmitter
                     [MethodImpl(MethodImplOptions.AggressiveInlining)]
                     public static {{v}}<float> Evaluate({{v}}<float> x)
                     {
-                        x = {{v}}.Max(x, {{v}}.Create(MinArgument));
-                        var n = {{v}}.Round(x * {{v}}.Create(Log2E));
-                        var r = {{v}}.FusedMultiplyAdd(n, {{v}}.Create(-Ln2High), x);
+                        // MaxNative (one instruction) may drop a NaN lane here; the final select puts NaN back.
+                        var clamped = {{v}}.MaxNative(x, {{v}}.Create(MinArgument));
+                        var n = {{v}}.Round(clamped * {{v}}.Create(Log2E));
+                        var r = {{v}}.FusedMultiplyAdd(n, {{v}}.Create(-Ln2High), clamped);
                         r = {{v}}.FusedMultiplyAdd(n, {{v}}.Create(-Ln2Low), r);
                         var p = {{v}}.FusedMultiplyAdd({{v}}.Create(C7), r, {{v}}.Create(C6));
                         p = {{v}}.FusedMultiplyAdd(p, r, {{v}}.Create(C5));

@@ -53,7 +53,7 @@ internal static class RowLoopsEmitter
     private static void EmitMax(IndentedTextWriter writer, int vocabSize)
     {
         writer.Line();
-        writer.Line("/// <summary>Pass over memory: the row maximum, NaN if any element is NaN.</summary>");
+        writer.Line("/// <summary>Pass over memory: the row maximum (exact without NaN; a row with NaN is caught by its exp sum).</summary>");
         using (writer.Block(
             "public static float Max<T, TElements>(global::System.ReadOnlySpan<T> row)",
             "    where T : unmanaged",
@@ -81,7 +81,7 @@ internal static class RowLoopsEmitter
                             for (var k = 0; k < 4; k++)
                             {
                                 var offset = k == 0 ? "i" : $"i + {k * lanes}";
-                                writer.Line($"m{k} = {vector}.Max(m{k}, TElements.{load}(ref source, {offset}));");
+                                writer.Line($"m{k} = {vector}.MaxNative(m{k}, TElements.{load}(ref source, {offset}));");
                             }
                         }
                     }
@@ -94,20 +94,21 @@ internal static class RowLoopsEmitter
                             : $"// The last {remainder} elements: {(full > 0 ? $"{full} more vector{(full == 1 ? "" : "s")} and " : "")}one vector overlapping the end (max is idempotent).");
                         for (var k = 0; k < full; k++)
                         {
-                            writer.Line($"m{k} = {vector}.Max(m{k}, TElements.{load}(ref source, {N(loopEnd + k * lanes)}));");
+                            writer.Line($"m{k} = {vector}.MaxNative(m{k}, TElements.{load}(ref source, {N(loopEnd + k * lanes)}));");
                         }
                         if (remainder % lanes != 0)
                         {
-                            writer.Line($"m{full % 4} = {vector}.Max(m{full % 4}, TElements.{load}(ref source, {N(vocabSize - lanes)}));");
+                            writer.Line($"m{full % 4} = {vector}.MaxNative(m{full % 4}, TElements.{load}(ref source, {N(vocabSize - lanes)}));");
                         }
                     }
-                    writer.Line($"return HorizontalMax({vector}.Max({vector}.Max(m0, m1), {vector}.Max(m2, m3)));");
+                    writer.Line($"return HorizontalMax({vector}.MaxNative({vector}.MaxNative(m0, m1), {vector}.MaxNative(m2, m3)));");
                 }
             }
             writer.Line("var max = TElements.Load(ref source, 0);");
             using (writer.Block("for (nuint i = 1; i < Length; i++)"))
             {
-                writer.Line("max = MaxPropagatingNaN(max, TElements.Load(ref source, i));");
+                writer.Line("var x = TElements.Load(ref source, i);");
+                writer.Line("max = x > max ? x : max;");
             }
             writer.Line("return max;");
         }
@@ -297,19 +298,17 @@ internal static class RowLoopsEmitter
     {
         writer.Line();
         writer.Lines("""
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static float MaxPropagatingNaN(float max, float x) => float.IsNaN(x) || x > max ? x : max;
+            private static float HorizontalMax(Vector512<float> m) => HorizontalMax(Vector256.MaxNative(m.GetLower(), m.GetUpper()));
 
-            private static float HorizontalMax(Vector512<float> m) => HorizontalMax(Vector256.Max(m.GetLower(), m.GetUpper()));
-
-            private static float HorizontalMax(Vector256<float> m) => HorizontalMax(Vector128.Max(m.GetLower(), m.GetUpper()));
+            private static float HorizontalMax(Vector256<float> m) => HorizontalMax(Vector128.MaxNative(m.GetLower(), m.GetUpper()));
 
             private static float HorizontalMax(Vector128<float> m)
             {
-                var max = m.GetElement(0);
-                for (var lane = 1; lane < Vector128<float>.Count; lane++)
+                var max = float.NegativeInfinity;
+                for (var lane = 0; lane < Vector128<float>.Count; lane++)
                 {
-                    max = MaxPropagatingNaN(max, m.GetElement(lane));
+                    var x = m.GetElement(lane);
+                    max = x > max ? x : max;
                 }
                 return max;
             }

@@ -57,9 +57,10 @@ internal static class ExpKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp(Vector128<float> x)
     {
-        x = Vector128.Max(x, Vector128.Create(MinArgument));
-        var n = Vector128.Round(x * Vector128.Create(Log2E));
-        var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), x);
+        // MaxNative (one instruction) may drop a NaN lane here; the final select puts NaN back.
+        var clamped = Vector128.MaxNative(x, Vector128.Create(MinArgument));
+        var n = Vector128.Round(clamped * Vector128.Create(Log2E));
+        var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), clamped);
         r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), r);
         var p = Vector128.FusedMultiplyAdd(Vector128.Create(C7), r, Vector128.Create(C6));
         p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C5));
@@ -79,9 +80,10 @@ internal static class ExpKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
-        x = Vector256.Max(x, Vector256.Create(MinArgument));
-        var n = Vector256.Round(x * Vector256.Create(Log2E));
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), x);
+        // MaxNative (one instruction) may drop a NaN lane here; the final select puts NaN back.
+        var clamped = Vector256.MaxNative(x, Vector256.Create(MinArgument));
+        var n = Vector256.Round(clamped * Vector256.Create(Log2E));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), clamped);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
         var p = Vector256.FusedMultiplyAdd(Vector256.Create(C7), r, Vector256.Create(C6));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C5));
@@ -101,9 +103,10 @@ internal static class ExpKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x)
     {
-        x = Vector512.Max(x, Vector512.Create(MinArgument));
-        var n = Vector512.Round(x * Vector512.Create(Log2E));
-        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), x);
+        // MaxNative (one instruction) may drop a NaN lane here; the final select puts NaN back.
+        var clamped = Vector512.MaxNative(x, Vector512.Create(MinArgument));
+        var n = Vector512.Round(clamped * Vector512.Create(Log2E));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), clamped);
         r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), r);
         var p = Vector512.FusedMultiplyAdd(Vector512.Create(C7), r, Vector512.Create(C6));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C5));

@@ -7,7 +7,7 @@ internal readonly struct FloatRowKernels(int vocabSize) : IRowKernels<float>
 {
     public int VocabSize => vocabSize;
 
-    public float Max(ReadOnlySpan<float> row) => SoftmaxKernels.Max(row);
+    public float Max(ReadOnlySpan<float> row) => RowLoops.Max(row);
 
     public double SumExp(ReadOnlySpan<float> row, float max) => RowLoops.Sum(row, new ShiftedExp(max));
 

@@ -26,7 +26,11 @@ public interface IRowKernels<T>
     /// <summary>The row length these passes work on.</summary>
     int VocabSize { get; }
 
-    /// <summary>The row maximum; NaN if any element is NaN.</summary>
+    /// <summary>
+    /// The row maximum, exact for a row without NaN. For a row with NaN the result may be NaN or any
+    /// value not above the maximum (a fast <c>MaxNative</c> reduction drops NaN lanes): the exp sum
+    /// of such a row is NaN, which is how the host finds it, and a −inf result is checked for NaN.
+    /// </summary>
     float Max(ReadOnlySpan<T> row);
 
     /// <summary><c>Σ exp(x − max)</c> in the contract's order.</summary>

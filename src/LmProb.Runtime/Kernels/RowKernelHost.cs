@@ -26,7 +26,8 @@ public static class RowKernelHost
         var row = Normalize(logits, kernels);
         if (!row.IsNormalizable)
         {
-            return float.IsNegativeInfinity(row.Max) ? float.NegativeInfinity : float.NaN;
+            // A −inf maximum means all −inf, unless NaN lanes were dropped by the max reduction.
+            return float.IsNegativeInfinity(row.Max) && !ContainsNaN(logits) ? float.NegativeInfinity : float.NaN;
         }
         // One rounding at the end: max + log(sum) in double.
         return (float)(row.Max + Math.Log(row.SumExp));
@@ -268,6 +269,20 @@ public static class RowKernelHost
             RowLoops.Map(gradient, gradient, new MultiplySubtract((float)(probabilityScale / loss.Row.SumExp), (float)offset));
         }
         gradient[target] -= (float)targetWeight;
+    }
+
+    /// <summary>Whether the row has a NaN; only asked of rows whose maximum came out −inf, so a plain loop.</summary>
+    private static bool ContainsNaN<T>(ReadOnlySpan<T> row)
+        where T : unmanaged
+    {
+        foreach (var value in row)
+        {
+            if (float.IsNaN(Elements.ToSingle(value)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void ThrowIfNotVocabSize(int length, int vocabSize, string name)

@@ -65,6 +65,88 @@ internal static class RowLoops
         }
     }
 
+    /// <summary>
+    /// The row maximum by <c>MaxNative</c> (one instruction, not IEEE's NaN-propagating max): exact
+    /// for a row without NaN; for a row with NaN it is NaN or the maximum of the other elements.
+    /// Row kernels detect NaN through the exp sum instead (see <see cref="IRowKernels{T}.Max"/>).
+    /// −inf for an empty row.
+    /// </summary>
+    public static float Max(ReadOnlySpan<float> x)
+    {
+        if (x.IsEmpty)
+        {
+            return float.NegativeInfinity;
+        }
+        ref var source = ref MemoryMarshal.GetReference(x);
+        var length = (nuint)x.Length;
+        nuint i = 0;
+        var max = float.NegativeInfinity;
+        if (Vector512.IsHardwareAccelerated && length >= 16)
+        {
+            var m0 = Vector512.LoadUnsafe(ref source);
+            var (m1, m2, m3) = (m0, m0, m0);
+            for (; i + 64 <= length; i += 64)
+            {
+                m0 = Vector512.MaxNative(m0, Vector512.LoadUnsafe(ref source, i));
+                m1 = Vector512.MaxNative(m1, Vector512.LoadUnsafe(ref source, i + 16));
+                m2 = Vector512.MaxNative(m2, Vector512.LoadUnsafe(ref source, i + 32));
+                m3 = Vector512.MaxNative(m3, Vector512.LoadUnsafe(ref source, i + 48));
+            }
+            for (; i + 16 <= length; i += 16)
+            {
+                m0 = Vector512.MaxNative(m0, Vector512.LoadUnsafe(ref source, i));
+            }
+            // The last vector overlaps the end (max is idempotent).
+            m1 = Vector512.MaxNative(m1, Vector512.LoadUnsafe(ref source, length - 16));
+            return HorizontalMax(Vector512.MaxNative(Vector512.MaxNative(m0, m1), Vector512.MaxNative(m2, m3)));
+        }
+        if (Vector256.IsHardwareAccelerated && length >= 8)
+        {
+            var m0 = Vector256.LoadUnsafe(ref source);
+            var m1 = m0;
+            for (; i + 16 <= length; i += 16)
+            {
+                m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref source, i));
+                m1 = Vector256.MaxNative(m1, Vector256.LoadUnsafe(ref source, i + 8));
+            }
+            m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref source, length - 8));
+            return HorizontalMax(Vector256.MaxNative(m0, m1).GetLower(), Vector256.MaxNative(m0, m1).GetUpper());
+        }
+        if (Vector128.IsHardwareAccelerated && length >= 4)
+        {
+            var m0 = Vector128.LoadUnsafe(ref source);
+            for (; i + 4 <= length; i += 4)
+            {
+                m0 = Vector128.MaxNative(m0, Vector128.LoadUnsafe(ref source, i));
+            }
+            m0 = Vector128.MaxNative(m0, Vector128.LoadUnsafe(ref source, length - 4));
+            return HorizontalMax(m0, m0);
+        }
+        for (; i < length; i++)
+        {
+            var value = Unsafe.Add(ref source, i);
+            max = value > max ? value : max;
+        }
+        return max;
+    }
+
+    private static float HorizontalMax(Vector512<float> m) => HorizontalMax(m.GetLower().GetLower(), m.GetLower().GetUpper(), m.GetUpper().GetLower(), m.GetUpper().GetUpper());
+
+    private static float HorizontalMax(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) =>
+        HorizontalMax(Vector128.MaxNative(a, b), Vector128.MaxNative(c, d));
+
+    private static float HorizontalMax(Vector128<float> a, Vector128<float> b)
+    {
+        var m = Vector128.MaxNative(a, b);
+        var max = float.NegativeInfinity;
+        for (var lane = 0; lane < Vector128<float>.Count; lane++)
+        {
+            var value = m.GetElement(lane);
+            max = value > max ? value : max;
+        }
+        return max;
+    }
+
     /// <summary>Returns <c>Σ op(x[i])</c> in the fixed order described on the class.</summary>
     public static double Sum<TOperator>(ReadOnlySpan<float> x, TOperator op)
         where TOperator : struct, IRowOperator =>
