@@ -15,6 +15,7 @@ internal static class HarnessApp
             "With no command it runs the short tour of everything below.");
         root.Subcommands.Add(TextbookCommand.Create(console));
         root.Subcommands.Add(FingerprintCommand.Create());
+        root.Subcommands.Add(CorpusCommand.Create(console));
         root.SetAction(_ => TourCommand.Run(console));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = console.Plain, Error = console.Error });
     }
