@@ -14,6 +14,8 @@ internal static class HarnessApp
             "The LmProb harness: the textbook numbers first, then a tour of the product. " +
             "With no command it runs the short tour of everything below.");
         root.Subcommands.Add(TextbookCommand.Create(console));
+        root.Subcommands.Add(TrainCommand.Create(console));
+        root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(FingerprintCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create(console));
         root.SetAction(_ => TourCommand.Run(console));

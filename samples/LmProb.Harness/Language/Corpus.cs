@@ -12,6 +12,9 @@ internal static class Corpus
 
     public static string HeldOutPath => Path.Combine(DataDirectory, "heldout.txt");
 
+    /// <summary>The start of a sentence in the corpus's style, for <c>train</c> and <c>decode</c> to continue.</summary>
+    public static string SamplePrompt(TokenizerKind kind) => kind == TokenizerKind.Char ? "The old mil" : "At dawn, the old";
+
     public static string Read(string path) =>
         File.Exists(path)
             ? File.ReadAllText(path).ReplaceLineEndings("\n")

@@ -1,0 +1,46 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using LmProb.Harness.Commands;
+
+namespace LmProb.Harness.Language;
+
+/// <summary>
+/// Gets the model a command asked for: loads <see cref="ModelSettings.ModelPath"/> when given, else
+/// trains on the corpus (a fraction of a second) and keeps it for the rest of the process, so the tour
+/// trains each model once.
+/// </summary>
+internal static class ModelProvider
+{
+    private static readonly ConcurrentDictionary<(TokenizerKind, int, string), NGramModel> Trained = new();
+
+    public static NGramModel Get(HarnessConsole console, ModelSettings settings)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        if (settings.ModelPath is { } path)
+        {
+            var loaded = NGramModelFile.Load(path);
+            console.Note($"Loaded {Describe(loaded)} from {path} in {stopwatch.Elapsed.TotalSeconds:F2} s.");
+            return loaded;
+        }
+        var key = (settings.Tokenizer, settings.Order, Path.GetFullPath(settings.CorpusPath));
+        if (Trained.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+        var model = Trained.GetOrAdd(key, _ => Train(settings, progress: null));
+        console.Note($"Trained {Describe(model)} on {Path.GetFileName(settings.CorpusPath)} in {stopwatch.Elapsed.TotalSeconds:F2} s (use `train` to save one, `--model` to load it).");
+        return model;
+    }
+
+    public static NGramModel Train(ModelSettings settings, Action<double>? progress)
+    {
+        var text = Corpus.Read(settings.CorpusPath);
+        var tokenizer = Tokenizer.Fit(settings.Tokenizer, text);
+        return NGramModel.Train(tokenizer, tokenizer.Encode(text), settings.Order, progress);
+    }
+
+    public static string Describe(NGramModel model) =>
+        $"a {(model.Tokenizer.Kind == TokenizerKind.Char ? "character" : "word")} {model.Order}-gram model (interpolated Kneser–Ney, V = {model.VocabSize})";
+}
