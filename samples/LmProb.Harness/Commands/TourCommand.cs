@@ -9,7 +9,10 @@ internal static class TourCommand
     {
         TextbookCommand.Run(console.Plain);
         var chars = ModelSettings.Default(TokenizerKind.Char);
+        var words = ModelSettings.Default(TokenizerKind.Word);
         TrainCommand.Run(console, chars);
         EvalCommand.Run(console, chars, Corpus.HeldOutPath, brief: true);
+        DecodeCommand.Run(console, words);
+        CalibrateCommand.Run(console, words, Corpus.HeldOutPath, brief: true);
     }
 }
