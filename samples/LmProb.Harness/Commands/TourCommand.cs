@@ -14,5 +14,6 @@ internal static class TourCommand
         EvalCommand.Run(console, chars, Corpus.HeldOutPath, brief: true);
         DecodeCommand.Run(console, words);
         CalibrateCommand.Run(console, words, Corpus.HeldOutPath, brief: true);
+        LossesCommand.Run(console);
     }
 }
