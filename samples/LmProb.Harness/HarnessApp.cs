@@ -19,6 +19,7 @@ internal static class HarnessApp
         root.Subcommands.Add(DecodeCommand.Create(console));
         root.Subcommands.Add(CalibrateCommand.Create(console));
         root.Subcommands.Add(LossesCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(FingerprintCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create(console));
         root.SetAction(_ => TourCommand.Run(console));

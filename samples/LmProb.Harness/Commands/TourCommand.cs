@@ -1,3 +1,4 @@
+using System;
 using LmProb.Harness.Language;
 
 namespace LmProb.Harness.Commands;
@@ -15,5 +16,6 @@ internal static class TourCommand
         DecodeCommand.Run(console, words);
         CalibrateCommand.Run(console, words, Corpus.HeldOutPath, brief: true);
         LossesCommand.Run(console);
+        BenchCommand.Run(console, TimeSpan.FromMilliseconds(60));
     }
 }
