@@ -20,6 +20,7 @@ internal static class HarnessApp
         root.Subcommands.Add(CalibrateCommand.Create(console));
         root.Subcommands.Add(LossesCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(KernelsCommand.Create(console));
         root.Subcommands.Add(FingerprintCommand.Create());
         root.Subcommands.Add(CorpusCommand.Create(console));
         root.SetAction(_ => TourCommand.Run(console));
