@@ -64,7 +64,7 @@ internal static class EvalCommand
 
         var ids = Evaluation.Ids(model, heldOutText);
         int[][] windows = brief
-            ? [[4, 2], [model.Order, 1], [64, 32]]
+            ? [[4, 2], [model.Order, model.Order], [16, 8], [64, 32]]
             : [[2, 1], [4, 2], [model.Order, 1], [model.Order, model.Order], [16, 8], [64, 32], [1024, 512]];
         var sliding = Tables.Create("window W", "stride S", "calls", "perplexity", "tokens scored", "length convention (held-out, " + unit + ")")
             .RightAlign(0, 1, 2, 3, 4);
