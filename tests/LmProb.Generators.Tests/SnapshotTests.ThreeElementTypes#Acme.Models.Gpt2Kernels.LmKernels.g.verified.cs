@@ -386,7 +386,7 @@ namespace LmProb.Generated
                     m2 = Vector128.Max(m2, TElements.Load128(ref source, i + 8));
                     m3 = Vector128.Max(m3, TElements.Load128(ref source, i + 12));
                 }
-                // The last 1 elements: one vector overlapping the end (max is idempotent).
+                // The last 1 element: one vector overlapping the end (max is idempotent).
                 m0 = Vector128.Max(m0, TElements.Load128(ref source, 50253));
                 return HorizontalMax(Vector128.Max(Vector128.Max(m0, m1), Vector128.Max(m2, m3)));
             }
