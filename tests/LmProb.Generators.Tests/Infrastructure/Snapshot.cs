@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Xunit.Sdk;
@@ -69,51 +71,80 @@ internal static class Snapshot
             + $"If the change is intended, rename the .received.cs file or run with {AcceptVariable}=1.");
     }
 
-    /// <summary>The first difference, with a few lines of context from each side and their line numbers.</summary>
+    /// <summary>
+    /// A unified-style diff of the lines (longest common subsequence), at most a few hunks with a
+    /// few lines of context, each line with its numbers in the verified and the received file.
+    /// </summary>
     internal static string Diff(string expected, string actual)
     {
-        var expectedLines = expected.Split('\n');
-        var actualLines = actual.Split('\n');
-        var first = 0;
-        while (first < expectedLines.Length && first < actualLines.Length && expectedLines[first] == actualLines[first])
-        {
-            first++;
-        }
-        // Align the ends too, so a changed block shows as one hunk.
-        var expectedEnd = expectedLines.Length;
-        var actualEnd = actualLines.Length;
-        while (expectedEnd > first && actualEnd > first && expectedLines[expectedEnd - 1] == actualLines[actualEnd - 1])
-        {
-            expectedEnd--;
-            actualEnd--;
-        }
+        const int MaxHunks = 3;
+        var a = expected.Split('\n');
+        var b = actual.Split('\n');
+        var edits = Edits(a, b);
+        var changed = Enumerable.Range(0, edits.Count).Where(i => edits[i].Op != ' ').ToList();
         var builder = new StringBuilder();
-        builder.Append($"@@ verified lines {first + 1}-{expectedEnd}, received lines {first + 1}-{actualEnd} @@").Append(Environment.NewLine);
-        var contextStart = Math.Max(0, first - ContextLines);
-        for (var i = contextStart; i < first; i++)
+        var hunks = 0;
+        var i = 0;
+        while (i < changed.Count && hunks < MaxHunks)
         {
-            builder.Append($"  {i + 1,5}  {expectedLines[i]}").Append(Environment.NewLine);
+            // A hunk: changes no more than 2·context lines apart, plus context around them.
+            var first = changed[i];
+            var last = first;
+            while (i + 1 < changed.Count && changed[i + 1] - last <= 2 * ContextLines + 1)
+            {
+                last = changed[++i];
+            }
+            i++;
+            hunks++;
+            var from = Math.Max(0, first - ContextLines);
+            var to = Math.Min(edits.Count - 1, last + ContextLines);
+            builder.Append($"@@ verified line {edits[from].ExpectedLine + 1}, received line {edits[from].ActualLine + 1} @@").Append(Environment.NewLine);
+            for (var k = from; k <= to; k++)
+            {
+                var (op, expectedLine, actualLine) = edits[k];
+                var left = op == '+' ? "" : (expectedLine + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var right = op == '-' ? "" : (actualLine + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var text = op == '+' ? b[actualLine] : a[expectedLine];
+                builder.Append($"{op} {left,5} {right,5}  {text}").Append(Environment.NewLine);
+            }
         }
-        AppendSide(builder, '-', expectedLines, first, expectedEnd);
-        AppendSide(builder, '+', actualLines, first, actualEnd);
-        for (var i = expectedEnd; i < Math.Min(expectedLines.Length, expectedEnd + ContextLines); i++)
+        if (i < changed.Count)
         {
-            builder.Append($"  {i + 1,5}  {expectedLines[i]}").Append(Environment.NewLine);
+            builder.Append($"… and more changes ({changed.Count} changed lines in all).").Append(Environment.NewLine);
         }
         return builder.ToString();
     }
 
-    private static void AppendSide(StringBuilder builder, char marker, string[] lines, int start, int end)
+    /// <summary>The edit script from <paramref name="a"/> to <paramref name="b"/>: ' ' kept, '−' removed, '+' added.</summary>
+    private static List<(char Op, int ExpectedLine, int ActualLine)> Edits(string[] a, string[] b)
     {
-        const int MaxLines = 20;
-        for (var i = start; i < Math.Min(end, start + MaxLines); i++)
+        // lcs[i, j] = length of the longest common subsequence of a[i..] and b[j..].
+        var lcs = new int[a.Length + 1, b.Length + 1];
+        for (var i = a.Length - 1; i >= 0; i--)
         {
-            builder.Append($"{marker} {i + 1,5}  {lines[i]}").Append(Environment.NewLine);
+            for (var j = b.Length - 1; j >= 0; j--)
+            {
+                lcs[i, j] = a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
+            }
         }
-        if (end - start > MaxLines)
+        var edits = new List<(char, int, int)>();
+        int x = 0, y = 0;
+        while (x < a.Length || y < b.Length)
         {
-            builder.Append($"{marker}        … {end - start - MaxLines} more line(s)").Append(Environment.NewLine);
+            if (x < a.Length && y < b.Length && a[x] == b[y])
+            {
+                edits.Add((' ', x++, y++));
+            }
+            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y]))
+            {
+                edits.Add(('+', x, y++));
+            }
+            else
+            {
+                edits.Add(('-', x++, y));
+            }
         }
+        return edits;
     }
 
     private static string StripExtension(string hintName) =>

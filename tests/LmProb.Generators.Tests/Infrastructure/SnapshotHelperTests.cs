@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 
 namespace LmProb.Generators.Tests.Infrastructure;
 
@@ -18,10 +19,24 @@ public sealed class SnapshotHelperTests : IDisposable
 
         Assert.Equal("one\nTWO\nthree\nfour\n", File.ReadAllText(stem + ".received.cs"));
         Assert.Contains("Tests.Method#Hint.g.verified.cs does not match", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("-     2  two", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("+     2  TWO", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("      1  one", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("      3  three", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("-     2        two", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("+           2  TWO", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("      1     1  one", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("      3     3  three", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMovedBlockShowsAsTwoSmallHunks()
+    {
+        var expected = "header\nusing A;\n\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"line {i}\n")) + "namespace N\n{\n}\n";
+        var actual = "header\n\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"line {i}\n")) + "namespace N\n{\n    using A;\n}\n";
+
+        var diff = Snapshot.Diff(expected, actual);
+
+        Assert.Equal(2, diff.Split('\n').Count(l => l.StartsWith("@@", StringComparison.Ordinal)));
+        Assert.Contains("-     2        using A;", diff, StringComparison.Ordinal);
+        Assert.Contains("+          35      using A;", diff, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 15", diff, StringComparison.Ordinal);
     }
 
     [Fact]
