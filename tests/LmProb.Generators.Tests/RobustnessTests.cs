@@ -121,6 +121,31 @@ public sealed class RobustnessTests
                 "namespace Acme;\n/// <summary>Kernels.</summary>\n[LmProb.LmKernels(5, LmProb.KernelElementType.Float32, Kernels = LmProb.KernelFamilies.None)]\npublic static partial class B;",
             ]
         },
+        {
+            "user types named like the types the generated code uses",
+            [
+                "/// <summary>Kernels.</summary>\n[LmProb.LmKernels(100, LmProb.KernelElementType.BFloat16)]\npublic static partial class K;",
+                """
+                internal static class Unsafe { }
+                internal static class MemoryMarshal { }
+                internal static class Vector128 { }
+                internal static class Vector256 { }
+                internal static class Vector512 { }
+                internal sealed class MethodImplAttribute : System.Attribute { }
+                internal enum MethodImplOptions { None }
+                internal static class Exp { }
+                namespace LmProb
+                {
+                    internal static class Unsafe { }
+                    internal static class Vector128 { }
+                }
+                namespace LmProb.Generated
+                {
+                    internal static class Helpers { }
+                }
+                """,
+            ]
+        },
     };
 
     [Theory]

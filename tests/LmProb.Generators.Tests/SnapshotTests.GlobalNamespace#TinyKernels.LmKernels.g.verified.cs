@@ -2,10 +2,6 @@
 // LmProb.Generators: kernels for rows of exactly 1000 logits (Float16).
 #nullable enable
 
-using global::System.Runtime.CompilerServices;
-using global::System.Runtime.InteropServices;
-using global::System.Runtime.Intrinsics;
-
 static partial class TinyKernels
 {
     /// <summary>The row length every kernel of this class is specialized for.</summary>
@@ -114,6 +110,10 @@ static partial class TinyKernels
 
 namespace LmProb.Generated
 {
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.InteropServices;
+    using global::System.Runtime.Intrinsics;
+
     /// <summary>
     /// The loops over one row of exactly 1000 elements: constant trip counts, and the elements after
     /// the last full vector handled once, after the loop.

@@ -2,10 +2,6 @@
 // LmProb.Generators: kernels for rows of exactly 32768 logits (BFloat16).
 #nullable enable
 
-using global::System.Runtime.CompilerServices;
-using global::System.Runtime.InteropServices;
-using global::System.Runtime.Intrinsics;
-
 namespace Acme.Models
 {
     partial class Model<TConfig>
@@ -123,6 +119,10 @@ namespace Acme.Models
 
 namespace LmProb.Generated
 {
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.InteropServices;
+    using global::System.Runtime.Intrinsics;
+
     /// <summary>
     /// The loops over one row of exactly 32768 elements: constant trip counts, and the elements after
     /// the last full vector handled once, after the loop.

@@ -2,10 +2,6 @@
 // LmProb.Generators: kernels for rows of exactly 7 logits (Float32, Float16).
 #nullable enable
 
-using global::System.Runtime.CompilerServices;
-using global::System.Runtime.InteropServices;
-using global::System.Runtime.Intrinsics;
-
 namespace Acme.Models
 {
     static partial class SevenKernels
@@ -216,6 +212,10 @@ namespace Acme.Models
 
 namespace LmProb.Generated
 {
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.InteropServices;
+    using global::System.Runtime.Intrinsics;
+
     /// <summary>
     /// The loops over one row of exactly 7 elements: constant trip counts, and the elements after
     /// the last full vector handled once, after the loop.
