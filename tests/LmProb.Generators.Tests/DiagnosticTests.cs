@@ -336,6 +336,23 @@ public sealed class DiagnosticTests
             """);
     }
 
+    [Fact]
+    public void LMPG007_NotReportedWhenTheFamilyIsLeftOutAsTheDocsSuggest()
+    {
+        NoDiagnostics("""
+            using System;
+            using LmProb;
+
+            /// <summary>Kernels.</summary>
+            [LmKernels(32000, KernelElementType.Float32, Kernels = KernelFamilies.All & ~KernelFamilies.Softmax)]
+            public static partial class Kernels
+            {
+                /// <summary>Mine.</summary>
+                public static void Softmax(ReadOnlySpan<float> x, Span<float> y) { }
+            }
+            """);
+    }
+
     /// <summary>Runs the generator and returns its single diagnostic, which must have the given id.</summary>
     private static (Diagnostic Diagnostic, string Underlined) SingleDiagnostic(string source, string id)
     {
