@@ -59,7 +59,7 @@ public sealed partial class KernelGenerator
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.ContainingTypeMustBePartial, declaration.Identifier.GetLocation(), outer.Name, type.Name));
                 return ParseResult.Of(null, diagnostics);
             }
-            containingTypes.Insert(0, new ContainingTypeInfo(Keyword(outerDeclarations[0]), outer.Name, TypeParameterList(outer)));
+            containingTypes.Insert(0, new ContainingTypeInfo(Keyword(outerDeclarations[0]), Identifier(outer.Name), TypeParameterList(outer)));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -116,7 +116,7 @@ public sealed partial class KernelGenerator
         var spec = new KernelSpec(
             type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
             containingTypes.ToEquatableArray(),
-            type.Name,
+            Identifier(type.Name),
             TypeParameterList(type),
             HintName(type),
             vocabSize.Value,
@@ -196,7 +196,11 @@ public sealed partial class KernelGenerator
     };
 
     private static string TypeParameterList(INamedTypeSymbol type) =>
-        type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+        type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(p => Identifier(p.Name))) + ">";
+
+    /// <summary>A name as it must be written in C#: <c>@class</c> for a type named <c>class</c>.</summary>
+    private static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
 
     /// <summary>The fully qualified metadata-style name, made safe for a file name: <c>Ns.Outer.Inner`1.g.cs</c>.</summary>
     private static string HintName(INamedTypeSymbol type)
@@ -210,7 +214,8 @@ public sealed partial class KernelGenerator
         {
             parts.Insert(0, ns.ToDisplayString());
         }
-        var name = string.Join(".", parts).Replace('`', '_');
+        // No '@' (the namespace prints as @namespace when named like a keyword): AddSource rejects it.
+        var name = string.Join(".", parts).Replace('`', '_').Replace("@", "");
         return name + ".LmKernels.g.cs";
     }
 }

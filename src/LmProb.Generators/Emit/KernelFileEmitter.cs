@@ -21,10 +21,6 @@ internal static class KernelFileEmitter
         writer.Line($"// LmProb.Generators: kernels for rows of exactly {Number(spec.VocabSize)} logits ({elementTypes}).");
         writer.Line("#nullable enable");
         writer.Line();
-        writer.Line("using global::System.Runtime.CompilerServices;");
-        writer.Line("using global::System.Runtime.InteropServices;");
-        writer.Line("using global::System.Runtime.Intrinsics;");
-        writer.Line();
 
         var withKernels = spec.Elements.Where(e => e.Families != KernelFamilies.None).ToList();
         EmitClass(writer, spec, withKernels, cancellationToken);
@@ -34,6 +30,12 @@ internal static class KernelFileEmitter
             writer.Line();
             using (writer.Block($"namespace {KernelNames.HelperNamespace}"))
             {
+                // Inside the namespace, so that these imports win over user types named Unsafe,
+                // Vector128, … in LmProb or the global namespace (the class above is fully qualified).
+                writer.Line("using global::System.Runtime.CompilerServices;");
+                writer.Line("using global::System.Runtime.InteropServices;");
+                writer.Line("using global::System.Runtime.Intrinsics;");
+                writer.Line();
                 RowLoopsEmitter.Emit(writer, spec.VocabSize);
                 writer.Line();
                 ElementsEmitter.EmitInterface(writer);

@@ -89,9 +89,10 @@ internal static class RowLoopsEmitter
                     if (remainder > 0)
                     {
                         var full = remainder / lanes;
+                        var last = $"// The last {remainder} element{(remainder == 1 ? "" : "s")}: ";
                         writer.Line(remainder % lanes == 0
-                            ? $"// The last {remainder} elements: {full} more vector{(full == 1 ? "" : "s")}."
-                            : $"// The last {remainder} elements: {(full > 0 ? $"{full} more vector{(full == 1 ? "" : "s")} and " : "")}one vector overlapping the end (max is idempotent).");
+                            ? $"{last}{full} more vector{(full == 1 ? "" : "s")}."
+                            : $"{last}{(full > 0 ? $"{full} more vector{(full == 1 ? "" : "s")} and " : "")}one vector overlapping the end (max is idempotent).");
                         for (var k = 0; k < full; k++)
                         {
                             writer.Line($"m{k} = {vector}.MaxNative(m{k}, TElements.{load}(ref source, {N(loopEnd + k * lanes)}));");
