@@ -138,7 +138,7 @@ namespace LmProb.Generated
         private const int ChunkSize = 1024;
         private const int BodyLength = 32768;
 
-        /// <summary>Pass over memory: the row maximum, NaN if any element is NaN.</summary>
+        /// <summary>Pass over memory: the row maximum (exact without NaN; a row with NaN is caught by its exp sum).</summary>
         public static float Max<T, TElements>(global::System.ReadOnlySpan<T> row)
             where T : unmanaged
             where TElements : struct, IElements<T>
@@ -152,12 +152,12 @@ namespace LmProb.Generated
                 var m3 = m0;
                 for (nuint i = 0; i < 32768; i += 64)
                 {
-                    m0 = Vector512.Max(m0, TElements.Load512(ref source, i));
-                    m1 = Vector512.Max(m1, TElements.Load512(ref source, i + 16));
-                    m2 = Vector512.Max(m2, TElements.Load512(ref source, i + 32));
-                    m3 = Vector512.Max(m3, TElements.Load512(ref source, i + 48));
+                    m0 = Vector512.MaxNative(m0, TElements.Load512(ref source, i));
+                    m1 = Vector512.MaxNative(m1, TElements.Load512(ref source, i + 16));
+                    m2 = Vector512.MaxNative(m2, TElements.Load512(ref source, i + 32));
+                    m3 = Vector512.MaxNative(m3, TElements.Load512(ref source, i + 48));
                 }
-                return HorizontalMax(Vector512.Max(Vector512.Max(m0, m1), Vector512.Max(m2, m3)));
+                return HorizontalMax(Vector512.MaxNative(Vector512.MaxNative(m0, m1), Vector512.MaxNative(m2, m3)));
             }
             if (Vector256.IsHardwareAccelerated)
             {
@@ -167,12 +167,12 @@ namespace LmProb.Generated
                 var m3 = m0;
                 for (nuint i = 0; i < 32768; i += 32)
                 {
-                    m0 = Vector256.Max(m0, TElements.Load256(ref source, i));
-                    m1 = Vector256.Max(m1, TElements.Load256(ref source, i + 8));
-                    m2 = Vector256.Max(m2, TElements.Load256(ref source, i + 16));
-                    m3 = Vector256.Max(m3, TElements.Load256(ref source, i + 24));
+                    m0 = Vector256.MaxNative(m0, TElements.Load256(ref source, i));
+                    m1 = Vector256.MaxNative(m1, TElements.Load256(ref source, i + 8));
+                    m2 = Vector256.MaxNative(m2, TElements.Load256(ref source, i + 16));
+                    m3 = Vector256.MaxNative(m3, TElements.Load256(ref source, i + 24));
                 }
-                return HorizontalMax(Vector256.Max(Vector256.Max(m0, m1), Vector256.Max(m2, m3)));
+                return HorizontalMax(Vector256.MaxNative(Vector256.MaxNative(m0, m1), Vector256.MaxNative(m2, m3)));
             }
             if (Vector128.IsHardwareAccelerated)
             {
@@ -182,17 +182,18 @@ namespace LmProb.Generated
                 var m3 = m0;
                 for (nuint i = 0; i < 32768; i += 16)
                 {
-                    m0 = Vector128.Max(m0, TElements.Load128(ref source, i));
-                    m1 = Vector128.Max(m1, TElements.Load128(ref source, i + 4));
-                    m2 = Vector128.Max(m2, TElements.Load128(ref source, i + 8));
-                    m3 = Vector128.Max(m3, TElements.Load128(ref source, i + 12));
+                    m0 = Vector128.MaxNative(m0, TElements.Load128(ref source, i));
+                    m1 = Vector128.MaxNative(m1, TElements.Load128(ref source, i + 4));
+                    m2 = Vector128.MaxNative(m2, TElements.Load128(ref source, i + 8));
+                    m3 = Vector128.MaxNative(m3, TElements.Load128(ref source, i + 12));
                 }
-                return HorizontalMax(Vector128.Max(Vector128.Max(m0, m1), Vector128.Max(m2, m3)));
+                return HorizontalMax(Vector128.MaxNative(Vector128.MaxNative(m0, m1), Vector128.MaxNative(m2, m3)));
             }
             var max = TElements.Load(ref source, 0);
             for (nuint i = 1; i < Length; i++)
             {
-                max = MaxPropagatingNaN(max, TElements.Load(ref source, i));
+                var x = TElements.Load(ref source, i);
+                max = x > max ? x : max;
             }
             return max;
         }
@@ -356,19 +357,17 @@ namespace LmProb.Generated
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float MaxPropagatingNaN(float max, float x) => float.IsNaN(x) || x > max ? x : max;
+        private static float HorizontalMax(Vector512<float> m) => HorizontalMax(Vector256.MaxNative(m.GetLower(), m.GetUpper()));
 
-        private static float HorizontalMax(Vector512<float> m) => HorizontalMax(Vector256.Max(m.GetLower(), m.GetUpper()));
-
-        private static float HorizontalMax(Vector256<float> m) => HorizontalMax(Vector128.Max(m.GetLower(), m.GetUpper()));
+        private static float HorizontalMax(Vector256<float> m) => HorizontalMax(Vector128.MaxNative(m.GetLower(), m.GetUpper()));
 
         private static float HorizontalMax(Vector128<float> m)
         {
-            var max = m.GetElement(0);
-            for (var lane = 1; lane < Vector128<float>.Count; lane++)
+            var max = float.NegativeInfinity;
+            for (var lane = 0; lane < Vector128<float>.Count; lane++)
             {
-                max = MaxPropagatingNaN(max, m.GetElement(lane));
+                var x = m.GetElement(lane);
+                max = x > max ? x : max;
             }
             return max;
         }
@@ -612,9 +611,10 @@ namespace LmProb.Generated
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Evaluate(Vector128<float> x)
         {
-            x = Vector128.Max(x, Vector128.Create(MinArgument));
-            var n = Vector128.Round(x * Vector128.Create(Log2E));
-            var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), x);
+            // MaxNative (one instruction) may drop a NaN lane here; the final select puts NaN back.
+            var clamped = Vector128.MaxNative(x, Vector128.Create(MinArgument));
+            var n = Vector128.Round(clamped * Vector128.Create(Log2E));
+            var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), clamped);
             r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), r);
             var p = Vector128.FusedMultiplyAdd(Vector128.Create(C7), r, Vector128.Create(C6));
             p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C5));
@@ -633,9 +633,10 @@ namespace LmProb.Generated
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Evaluate(Vector256<float> x)
         {
-            x = Vector256.Max(x, Vector256.Create(MinArgument));
-            var n = Vector256.Round(x * Vector256.Create(Log2E));
-            var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), x);
+            // MaxNative (one instruction) may drop a NaN lane here; the final select puts NaN back.
+            var clamped = Vector256.MaxNative(x, Vector256.Create(MinArgument));
+            var n = Vector256.Round(clamped * Vector256.Create(Log2E));
+            var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), clamped);
             r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
             var p = Vector256.FusedMultiplyAdd(Vector256.Create(C7), r, Vector256.Create(C6));
             p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C5));
@@ -654,9 +655,10 @@ namespace LmProb.Generated
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Evaluate(Vector512<float> x)
         {
-            x = Vector512.Max(x, Vector512.Create(MinArgument));
-            var n = Vector512.Round(x * Vector512.Create(Log2E));
-            var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), x);
+            // MaxNative (one instruction) may drop a NaN lane here; the final select puts NaN back.
+            var clamped = Vector512.MaxNative(x, Vector512.Create(MinArgument));
+            var n = Vector512.Round(clamped * Vector512.Create(Log2E));
+            var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), clamped);
             r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), r);
             var p = Vector512.FusedMultiplyAdd(Vector512.Create(C7), r, Vector512.Create(C6));
             p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C5));
