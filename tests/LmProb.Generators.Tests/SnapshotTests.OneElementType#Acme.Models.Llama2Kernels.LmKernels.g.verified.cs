@@ -206,7 +206,6 @@ namespace LmProb.Generated
             var store = !destination.IsEmpty;
             global::System.Span<double> totals = stackalloc double[BlockSize];
             totals.Clear();
-            global::System.Span<float> partials = stackalloc float[BlockSize];
             if (Vector512.IsHardwareAccelerated)
             {
                 ref var total = ref MemoryMarshal.GetReference(totals);
@@ -243,6 +242,7 @@ namespace LmProb.Generated
             }
             else if (Vector256.IsHardwareAccelerated)
             {
+                global::System.Span<float> partials = stackalloc float[BlockSize];
                 var sums = MemoryMarshal.Cast<float, Vector256<float>>(partials);
                 for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)
                 {
@@ -266,6 +266,7 @@ namespace LmProb.Generated
             }
             else if (Vector128.IsHardwareAccelerated)
             {
+                global::System.Span<float> partials = stackalloc float[BlockSize];
                 var sums = MemoryMarshal.Cast<float, Vector128<float>>(partials);
                 for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)
                 {
@@ -289,6 +290,7 @@ namespace LmProb.Generated
             }
             else
             {
+                global::System.Span<float> partials = stackalloc float[BlockSize];
                 for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)
                 {
                     var end = global::System.Math.Min(chunk + ChunkSize, BodyLength);

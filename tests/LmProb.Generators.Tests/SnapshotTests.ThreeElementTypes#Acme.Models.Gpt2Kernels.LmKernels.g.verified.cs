@@ -349,7 +349,7 @@ namespace LmProb.Generated
                     m2 = Vector512.MaxNative(m2, TElements.Load512(ref source, i + 32));
                     m3 = Vector512.MaxNative(m3, TElements.Load512(ref source, i + 48));
                 }
-                // The last 17 elements: 1 more vector and one vector overlapping the end (max is idempotent).
+                // The last 17 elements: 1 vector and one overlapping the end (max is idempotent).
                 m0 = Vector512.MaxNative(m0, TElements.Load512(ref source, 50240));
                 m1 = Vector512.MaxNative(m1, TElements.Load512(ref source, 50241));
                 return HorizontalMax(Vector512.MaxNative(Vector512.MaxNative(m0, m1), Vector512.MaxNative(m2, m3)));
@@ -367,7 +367,7 @@ namespace LmProb.Generated
                     m2 = Vector256.MaxNative(m2, TElements.Load256(ref source, i + 16));
                     m3 = Vector256.MaxNative(m3, TElements.Load256(ref source, i + 24));
                 }
-                // The last 17 elements: 2 more vectors and one vector overlapping the end (max is idempotent).
+                // The last 17 elements: 2 vectors and one overlapping the end (max is idempotent).
                 m0 = Vector256.MaxNative(m0, TElements.Load256(ref source, 50240));
                 m1 = Vector256.MaxNative(m1, TElements.Load256(ref source, 50248));
                 m2 = Vector256.MaxNative(m2, TElements.Load256(ref source, 50249));
@@ -386,7 +386,7 @@ namespace LmProb.Generated
                     m2 = Vector128.MaxNative(m2, TElements.Load128(ref source, i + 8));
                     m3 = Vector128.MaxNative(m3, TElements.Load128(ref source, i + 12));
                 }
-                // The last 1 element: one vector overlapping the end (max is idempotent).
+                // The last 1 elements: one vector overlapping the end (max is idempotent).
                 m0 = Vector128.MaxNative(m0, TElements.Load128(ref source, 50253));
                 return HorizontalMax(Vector128.MaxNative(Vector128.MaxNative(m0, m1), Vector128.MaxNative(m2, m3)));
             }
@@ -413,7 +413,6 @@ namespace LmProb.Generated
             var store = !destination.IsEmpty;
             global::System.Span<double> totals = stackalloc double[BlockSize];
             totals.Clear();
-            global::System.Span<float> partials = stackalloc float[BlockSize];
             if (Vector512.IsHardwareAccelerated)
             {
                 ref var total = ref MemoryMarshal.GetReference(totals);
@@ -450,6 +449,7 @@ namespace LmProb.Generated
             }
             else if (Vector256.IsHardwareAccelerated)
             {
+                global::System.Span<float> partials = stackalloc float[BlockSize];
                 var sums = MemoryMarshal.Cast<float, Vector256<float>>(partials);
                 for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)
                 {
@@ -473,6 +473,7 @@ namespace LmProb.Generated
             }
             else if (Vector128.IsHardwareAccelerated)
             {
+                global::System.Span<float> partials = stackalloc float[BlockSize];
                 var sums = MemoryMarshal.Cast<float, Vector128<float>>(partials);
                 for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)
                 {
@@ -496,6 +497,7 @@ namespace LmProb.Generated
             }
             else
             {
+                global::System.Span<float> partials = stackalloc float[BlockSize];
                 for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)
                 {
                     var end = global::System.Math.Min(chunk + ChunkSize, BodyLength);

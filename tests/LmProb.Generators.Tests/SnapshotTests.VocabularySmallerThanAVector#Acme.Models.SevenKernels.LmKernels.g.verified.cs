@@ -239,14 +239,10 @@ namespace LmProb.Generated
             ref var source = ref MemoryMarshal.GetReference(row);
             if (Vector128.IsHardwareAccelerated)
             {
+                // The last 7 elements: 1 vector and one overlapping the end (max is idempotent).
                 var m0 = TElements.Load128(ref source, 0);
-                var m1 = m0;
-                var m2 = m0;
-                var m3 = m0;
-                // The last 7 elements: 1 more vector and one vector overlapping the end (max is idempotent).
-                m0 = Vector128.MaxNative(m0, TElements.Load128(ref source, 0));
-                m1 = Vector128.MaxNative(m1, TElements.Load128(ref source, 3));
-                return HorizontalMax(Vector128.MaxNative(Vector128.MaxNative(m0, m1), Vector128.MaxNative(m2, m3)));
+                var m1 = TElements.Load128(ref source, 3);
+                return HorizontalMax(Vector128.MaxNative(m0, m1));
             }
             var max = TElements.Load(ref source, 0);
             for (nuint i = 1; i < Length; i++)
@@ -295,10 +291,7 @@ namespace LmProb.Generated
             {
                 // The last vector overlaps the end; it is computed before anything is written, so in place works.
                 var last = op.Invoke(TElements.Load128(ref source, 3));
-                for (nuint i = 0; i < 4; i += 4)
-                {
-                    TElements.Store(op.Invoke(TElements.Load128(ref source, i)), ref target, i);
-                }
+                TElements.Store(op.Invoke(TElements.Load128(ref source, 0)), ref target, 0);
                 TElements.Store(last, ref target, 3);
                 return;
             }

@@ -68,14 +68,27 @@ internal static class RowLoopsEmitter
                 }
                 var step = 4 * lanes;
                 var loopEnd = vocabSize / step * step;
+                // The loads after the unrolled loop: full vectors, then one overlapping the end.
+                var remainder = vocabSize - loopEnd;
+                var tailOffsets = new System.Collections.Generic.List<int>();
+                for (var k = 0; k < remainder / lanes; k++)
+                {
+                    tailOffsets.Add(loopEnd + k * lanes);
+                }
+                if (remainder % lanes != 0)
+                {
+                    tailOffsets.Add(vocabSize - lanes);
+                }
                 using (writer.Block($"if ({vector}.IsHardwareAccelerated)"))
                 {
-                    writer.Line($"var m0 = TElements.{load}(ref source, 0);");
-                    writer.Line("var m1 = m0;");
-                    writer.Line("var m2 = m0;");
-                    writer.Line("var m3 = m0;");
+                    int accumulators;
                     if (loopEnd > 0)
                     {
+                        accumulators = 4;
+                        writer.Line($"var m0 = TElements.{load}(ref source, 0);");
+                        writer.Line("var m1 = m0;");
+                        writer.Line("var m2 = m0;");
+                        writer.Line("var m3 = m0;");
                         using (writer.Block($"for (nuint i = 0; i < {N(loopEnd)}; i += {step})"))
                         {
                             for (var k = 0; k < 4; k++)
@@ -84,25 +97,26 @@ internal static class RowLoopsEmitter
                                 writer.Line($"m{k} = {vector}.MaxNative(m{k}, TElements.{load}(ref source, {offset}));");
                             }
                         }
+                        if (tailOffsets.Count > 0)
+                        {
+                            writer.Line(TailComment(remainder, lanes));
+                        }
+                        for (var k = 0; k < tailOffsets.Count; k++)
+                        {
+                            writer.Line($"m{k} = {vector}.MaxNative(m{k}, TElements.{load}(ref source, {N(tailOffsets[k])}));");
+                        }
                     }
-                    var remainder = vocabSize - loopEnd;
-                    if (remainder > 0)
+                    else
                     {
-                        var full = remainder / lanes;
-                        var last = $"// The last {remainder} element{(remainder == 1 ? "" : "s")}: ";
-                        writer.Line(remainder % lanes == 0
-                            ? $"{last}{full} more vector{(full == 1 ? "" : "s")}."
-                            : $"{last}{(full > 0 ? $"{full} more vector{(full == 1 ? "" : "s")} and " : "")}one vector overlapping the end (max is idempotent).");
-                        for (var k = 0; k < full; k++)
+                        // Shorter than one unrolled step: each load starts its own accumulator.
+                        accumulators = tailOffsets.Count;
+                        writer.Line(TailComment(remainder, lanes));
+                        for (var k = 0; k < tailOffsets.Count; k++)
                         {
-                            writer.Line($"m{k} = {vector}.MaxNative(m{k}, TElements.{load}(ref source, {N(loopEnd + k * lanes)}));");
-                        }
-                        if (remainder % lanes != 0)
-                        {
-                            writer.Line($"m{full % 4} = {vector}.MaxNative(m{full % 4}, TElements.{load}(ref source, {N(vocabSize - lanes)}));");
+                            writer.Line($"var m{k} = TElements.{load}(ref source, {N(tailOffsets[k])});");
                         }
                     }
-                    writer.Line($"return HorizontalMax({vector}.MaxNative({vector}.MaxNative(m0, m1), {vector}.MaxNative(m2, m3)));");
+                    writer.Line($"return HorizontalMax({Combine(vector, accumulators)});");
                 }
             }
             writer.Line("var max = TElements.Load(ref source, 0);");
@@ -139,7 +153,6 @@ internal static class RowLoopsEmitter
             {
                 writer.Line("global::System.Span<double> totals = stackalloc double[BlockSize];");
                 writer.Line("totals.Clear();");
-                writer.Line("global::System.Span<float> partials = stackalloc float[BlockSize];");
                 using (writer.Block("if (Vector512.IsHardwareAccelerated)"))
                 {
                     writer.Line("ref var total = ref MemoryMarshal.GetReference(totals);");
@@ -180,6 +193,7 @@ internal static class RowLoopsEmitter
                 {
                     using (writer.Block($"else if ({vector}.IsHardwareAccelerated)"))
                     {
+                        writer.Line("global::System.Span<float> partials = stackalloc float[BlockSize];");
                         writer.Line($"var sums = MemoryMarshal.Cast<float, {vector}<float>>(partials);");
                         using (writer.Block("for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)"))
                         {
@@ -206,6 +220,7 @@ internal static class RowLoopsEmitter
                 }
                 using (writer.Block("else"))
                 {
+                    writer.Line("global::System.Span<float> partials = stackalloc float[BlockSize];");
                     using (writer.Block("for (nuint chunk = 0; chunk < BodyLength; chunk += ChunkSize)"))
                     {
                         writer.Line("var end = global::System.Math.Min(chunk + ChunkSize, BodyLength);");
@@ -277,9 +292,16 @@ internal static class RowLoopsEmitter
                         writer.Line($"// The last vector overlaps the end; it is computed before anything is written, so in place works.");
                         writer.Line($"var last = op.Invoke(TElements.{load}(ref source, {N(vocabSize - lanes)}));");
                     }
-                    using (writer.Block($"for (nuint i = 0; i < {N(loopEnd)}; i += {lanes})"))
+                    if (loopEnd == lanes)
                     {
-                        writer.Line($"TElements.Store(op.Invoke(TElements.{load}(ref source, i)), ref target, i);");
+                        writer.Line($"TElements.Store(op.Invoke(TElements.{load}(ref source, 0)), ref target, 0);");
+                    }
+                    else
+                    {
+                        using (writer.Block($"for (nuint i = 0; i < {N(loopEnd)}; i += {lanes})"))
+                        {
+                            writer.Line($"TElements.Store(op.Invoke(TElements.{load}(ref source, i)), ref target, i);");
+                        }
                     }
                     if (overlap)
                     {
@@ -358,4 +380,24 @@ internal static class RowLoopsEmitter
     }
 
     private static string N(int value) => KernelFileEmitter.Number(value);
+
+    private static string TailComment(int remainder, int lanes)
+    {
+        var full = remainder / lanes;
+        var vectors = full == 1 ? "1 vector" : $"{full} vectors";
+        return remainder % lanes == 0
+            ? $"// The last {remainder} elements: {vectors}."
+            : full > 0
+                ? $"// The last {remainder} elements: {vectors} and one overlapping the end (max is idempotent)."
+                : $"// The last {remainder} elements: one vector overlapping the end (max is idempotent).";
+    }
+
+    /// <summary>The pairwise <c>MaxNative</c> of accumulators m0 … m(count − 1).</summary>
+    private static string Combine(string vector, int count) => count switch
+    {
+        1 => "m0",
+        2 => $"{vector}.MaxNative(m0, m1)",
+        3 => $"{vector}.MaxNative({vector}.MaxNative(m0, m1), m2)",
+        _ => $"{vector}.MaxNative({vector}.MaxNative(m0, m1), {vector}.MaxNative(m2, m3))",
+    };
 }
