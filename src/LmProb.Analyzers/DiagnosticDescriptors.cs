@@ -57,4 +57,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "exp overflows float at about 88.7, so softmax(x) = exp(x) / sum(exp(x)) computed as written gives inf / inf = NaN for logits such as [1000, 999, 997], and 0 / 0 for [-200, -201, -203]. Softmax is unchanged by subtracting a constant; subtracting the row maximum makes the largest exponent exp(0) = 1. TensorPrimitives.SoftMax does not subtract the maximum.",
         helpLinkUri: HelpLinkBase + RuleIds.ExpWithoutMax + ".md");
+
+    public static readonly DiagnosticDescriptor UncheckedTemperature = new(
+        id: RuleIds.UncheckedTemperature,
+        title: "Division by a temperature that is not checked to be positive",
+        messageFormat: "Temperature '{0}' is divided by with no check that it is > 0, so 0 gives inf or NaN and a negative value inverts the ranking: check it first with ArgumentOutOfRangeException.ThrowIfNegativeOrZero({0}), or treat 0 as greedy decoding",
+        category: RuleCategories.Reliability,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "Dividing logits by a temperature of 0 gives +inf, -inf and NaN (0 / 0), and every probability computed from them is NaN; a negative temperature silently turns the least likely token into the most likely. Temperature usually comes from user settings or a request, so check it where it enters: throw for values <= 0, or handle 0 explicitly as greedy decoding (argmax), as Hugging Face and llama.cpp do.",
+        helpLinkUri: HelpLinkBase + RuleIds.UncheckedTemperature + ".md");
 }

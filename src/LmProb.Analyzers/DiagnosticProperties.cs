@@ -32,4 +32,7 @@ internal static class DiagnosticProperties
 
     /// <summary>LMP004: <c>TensorPrimitives.SoftMax</c> becomes <c>Probability.Softmax</c>.</summary>
     public const string UseSoftmax = "Softmax";
+
+    /// <summary>LMP009: insert <c>ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);</c> at the top of the method.</summary>
+    public const string UseTemperatureGuard = "TemperatureGuard";
 }
