@@ -67,4 +67,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Dividing logits by a temperature of 0 gives +inf, -inf and NaN (0 / 0), and every probability computed from them is NaN; a negative temperature silently turns the least likely token into the most likely. Temperature usually comes from user settings or a request, so check it where it enters: throw for values <= 0, or handle 0 explicitly as greedy decoding (argmax), as Hugging Face and llama.cpp do.",
         helpLinkUri: HelpLinkBase + RuleIds.UncheckedTemperature + ".md");
+
+    public static readonly DiagnosticDescriptor NaiveVariance = new(
+        id: RuleIds.NaiveVariance,
+        title: "Variance computed as E[x²] - E[x]²",
+        messageFormat: "'{0}' computes a variance as E[x²] - E[x]², which cancels to noise when the mean is large against the spread and can come out negative: use Metrics.Variance(x), or the two-pass Σ(x - mean)² / n, or Welford's update",
+        category: RuleCategories.NumericalStability,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "E[x²] and E[x]² are both close to mean² when the mean is large compared with the standard deviation, so their difference keeps only the rounding error: for float values near 10000 that differ by 0.1 the result is 0 or -8 instead of 0.0067. Subtract the mean before squaring (two passes) or use Welford's online update; Metrics.Variance does the former with a compensated correction.",
+        helpLinkUri: HelpLinkBase + RuleIds.NaiveVariance + ".md");
 }

@@ -35,4 +35,7 @@ internal static class DiagnosticProperties
 
     /// <summary>LMP009: insert <c>ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);</c> at the top of the method.</summary>
     public const string UseTemperatureGuard = "TemperatureGuard";
+
+    /// <summary>LMP010: <c>E[x²] - E[x]²</c> over all of a float array or span becomes <c>Metrics.Variance(x)</c>.</summary>
+    public const string UseVariance = "Variance";
 }

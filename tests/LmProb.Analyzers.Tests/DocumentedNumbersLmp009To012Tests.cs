@@ -32,4 +32,21 @@ public class DocumentedNumbersLmp009To012Tests
         Assert.Equal(normal.Reverse().Select(p => MathF.Round(p, 4)), reversed.Select(p => MathF.Round(p, 4)));
         Assert.Throws<ArgumentOutOfRangeException>(() => Probability.Softmax(logits, new float[3], 0f));
     }
+
+    [Theory]
+    [InlineData(new float[] { 10000.1f, 10000.2f, 10000.3f }, -8f, 0.00668)]
+    [InlineData(new float[] { 10000f, 10001f, 10002f, 10003f }, 0f, 1.25)]
+    public void Lmp010NaiveVarianceLosesEveryDigitNearTenThousand(float[] x, float naive, double stable)
+    {
+        float sum = 0, sumSq = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i];
+            sumSq += x[i] * x[i];
+        }
+
+        float mean = sum / x.Length;
+        Assert.Equal(naive, sumSq / x.Length - mean * mean);
+        Assert.Equal(stable, Metrics.Variance(x), 5);
+    }
 }
