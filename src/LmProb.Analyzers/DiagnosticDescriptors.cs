@@ -77,4 +77,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "E[x²] and E[x]² are both close to mean² when the mean is large compared with the standard deviation, so their difference keeps only the rounding error: for float values near 10000 that differ by 0.1 the result is 0 or -8 instead of 0.0067. Subtract the mean before squaring (two passes) or use Welford's online update; Metrics.Variance does the former with a compensated correction.",
         helpLinkUri: HelpLinkBase + RuleIds.NaiveVariance + ".md");
+
+    public static readonly DiagnosticDescriptor UnnormalizedFilter = new(
+        id: RuleIds.UnnormalizedFilter,
+        title: "Top-k/top-p filtered probabilities not renormalized, or a nucleus that can be empty",
+        messageFormat: "{0}: divide the kept probabilities by their sum and always keep the most probable token (Decoding.FilterTopK and FilterTopP do both)",
+        category: RuleCategories.Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "After top-k or top-p filtering the kept probabilities sum to less than 1. Sampling them with a uniform draw in [0, 1) falls off the end whenever the draw exceeds the kept mass, and entropies or divergences of them are wrong, so they must be divided by their sum. A top-p loop that compares the mass including the current token before keeping it returns no token at all when the first probability alone reaches p; the nucleus must always contain the most probable token.",
+        helpLinkUri: HelpLinkBase + RuleIds.UnnormalizedFilter + ".md");
 }

@@ -38,4 +38,7 @@ internal static class DiagnosticProperties
 
     /// <summary>LMP010: <c>E[x²] - E[x]²</c> over all of a float array or span becomes <c>Metrics.Variance(x)</c>.</summary>
     public const string UseVariance = "Variance";
+
+    /// <summary>LMP011: an unscaled draw <c>rng.NextDouble()</c> over filtered probabilities becomes <c>rng.NextDouble() * p.Sum()</c>.</summary>
+    public const string ScaleDraw = "ScaleDraw";
 }

@@ -49,4 +49,73 @@ public class DocumentedNumbersLmp009To012Tests
         Assert.Equal(naive, sumSq / x.Length - mean * mean);
         Assert.Equal(stable, Metrics.Variance(x), 5);
     }
+
+    // cum += p[i]; if (u < cum) return i; with -1 as the fall-through.
+    private static int SampleByCumulativeMass(float[] p, double u)
+    {
+        double cum = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            cum += p[i];
+            if (u < cum)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    [Fact]
+    public void Lmp011UnnormalizedTopKFallsOffTheEndForTwentyPercentOfDraws()
+    {
+        float[] kept = { 0.5f, 0.3f, 0f }; // top-2 of [0.5, 0.3, 0.2], not renormalized
+        var mass = kept.Sum();
+        Assert.Equal(0.8f, mass, 6);
+        Assert.Equal(-1, SampleByCumulativeMass(kept, 0.85));
+        Assert.Equal(1, SampleByCumulativeMass(kept, 0.75));
+
+        // The fraction of a fine grid of draws that reaches no token: 1 - mass.
+        var draws = Enumerable.Range(0, 1000).Select(i => (i + 0.5) / 1000).ToArray();
+        Assert.Equal(0.2, draws.Count(u => SampleByCumulativeMass(kept, u) < 0) / 1000.0, 2);
+
+        // Renormalized, or with the draw scaled by the kept mass, every draw lands on a kept token.
+        Assert.Equal(new[] { 0.625f, 0.375f, 0f }, kept.Select(p => MathF.Round(p / mass, 4)));
+        Assert.All(draws, u => Assert.InRange(SampleByCumulativeMass(kept, u * mass), 0, 1));
+    }
+
+    [Fact]
+    public void Lmp011CheckingBeforeKeepingEmptiesTheNucleusWhenTheFirstTokenReachesP()
+    {
+        float[] sorted = { 0.95f, 0.03f, 0.02f };
+        const float topP = 0.9f;
+
+        float cum = 0;
+        int checkFirst = 0;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            if (cum + sorted[i] > topP)
+            {
+                break;
+            }
+
+            cum += sorted[i];
+            checkFirst++;
+        }
+
+        cum = 0;
+        int keepFirst = 0;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            cum += sorted[i];
+            keepFirst++;
+            if (cum >= topP)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(0, checkFirst);
+        Assert.Equal(1, keepFirst);
+    }
 }
