@@ -87,4 +87,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "After top-k or top-p filtering the kept probabilities sum to less than 1. Sampling them with a uniform draw in [0, 1) falls off the end whenever the draw exceeds the kept mass, and entropies or divergences of them are wrong, so they must be divided by their sum. A top-p loop that compares the mass including the current token before keeping it returns no token at all when the first probability alone reaches p; the nucleus must always contain the most probable token.",
         helpLinkUri: HelpLinkBase + RuleIds.UnnormalizedFilter + ".md");
+
+    public static readonly DiagnosticDescriptor RawSequenceScore = new(
+        id: RuleIds.RawSequenceScore,
+        title: "Sequences of different lengths ranked by the raw sum of log-probabilities",
+        messageFormat: "'{0}' ranks sequences by the raw sum of their token log-probabilities, which favours shorter ones: state a length convention with Metrics.SequenceScore(logProbs, LengthNormalization.Mean) or Gnmt, or LengthNormalization.None when the raw sum is intended",
+        category: RuleCategories.Correctness,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "Every token adds a log-probability below 0, so the raw sum of a sequence falls with its length: a one-token answer scored -1.0 beats a three-token answer whose tokens are each twice as likely (-0.5 each, -1.5 in total). Beam search, reranking and multiple-choice evaluation all need a stated convention: the mean per token, the GNMT length penalty, or an explicit decision that the raw sum (the joint probability) is what is meant.",
+        helpLinkUri: HelpLinkBase + RuleIds.RawSequenceScore + ".md");
 }

@@ -41,4 +41,7 @@ internal static class DiagnosticProperties
 
     /// <summary>LMP011: an unscaled draw <c>rng.NextDouble()</c> over filtered probabilities becomes <c>rng.NextDouble() * p.Sum()</c>.</summary>
     public const string ScaleDraw = "ScaleDraw";
+
+    /// <summary>LMP012: a raw <c>x.Sum()</c> of log-probabilities becomes <c>Metrics.SequenceScore(x, LengthNormalization.Mean)</c>.</summary>
+    public const string UseSequenceScore = "SequenceScore";
 }

@@ -118,4 +118,20 @@ public class DocumentedNumbersLmp009To012Tests
         Assert.Equal(0, checkFirst);
         Assert.Equal(1, keepFirst);
     }
+
+    [Fact]
+    public void Lmp012RawSumPrefersTheShorterAnswerWhereTheMeanDoesNot()
+    {
+        float[] shortAnswer = { -1.0f };
+        float[] longAnswer = { -0.5f, -0.5f, -0.5f };
+
+        Assert.Equal(-1.0, Metrics.SequenceScore(shortAnswer, LengthNormalization.None), 9);
+        Assert.Equal(-1.5, Metrics.SequenceScore(longAnswer, LengthNormalization.None), 9);
+        Assert.Equal(-0.5, Metrics.SequenceScore(longAnswer, LengthNormalization.Mean), 9);
+        Assert.Equal(-1.26, Metrics.SequenceScore(longAnswer, LengthNormalization.Gnmt), 2);
+        Assert.Equal(-1.0, Metrics.SequenceScore(shortAnswer, LengthNormalization.Gnmt), 9);
+
+        // Appending any token can only lower the raw sum.
+        Assert.True(Metrics.SequenceScore(longAnswer.Take(2).ToArray(), LengthNormalization.None) > Metrics.SequenceScore(longAnswer, LengthNormalization.None));
+    }
 }
