@@ -325,14 +325,55 @@ public sealed class RawSequenceScoreAnalyzer : DiagnosticAnalyzer
                     }
 
                     return Calls.IsTorch(method, "sum") && IsMaskedTorchLogProbSum(invocation);
-                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } accumulation:
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } accumulation:
+                    // score += lp[t], nll -= Math.Log(p): token by token (not totalNll += batchNll across a dataset).
                     return accumulation.Type?.SpecialType is SpecialType.System_Single or SpecialType.System_Double
-                        && IsLogProbValued(accumulation.Value);
+                        && IsTokenLevel(accumulation.Value) && IsLogProbValued(WithoutNegation(accumulation.Value));
                 case IPropertyReferenceOperation { Property.Name: "LogProbability" } property:
                     return _extra.Hypothesis is not null && KnownCalls.Is(property.Property.ContainingType, _extra.Hypothesis);
                 default:
                     return false;
             }
+        }
+
+        /// <summary>
+        /// One token's value: an element read (<c>lp[t]</c>, <c>tokens[t].LogProb</c>), a <c>foreach</c> or
+        /// lambda variable drawn from a collection, a log (<c>Math.Log(p)</c>), or a local holding one.
+        /// </summary>
+        private bool IsTokenLevel(IOperation value, int depth = 0)
+        {
+            if (depth > MaxDepth)
+            {
+                return false;
+            }
+
+            foreach (var node in Flow.Origins(WithoutNegation(value)))
+            {
+                switch (node)
+                {
+                    case IArrayElementReferenceOperation:
+                    case IPropertyReferenceOperation { Property.IsIndexer: true }:
+                        return true;
+                    case IPropertyReferenceOperation { Instance: { } instance } when IsTokenLevel(instance, depth + 1):
+                        return true;
+                    case IParameterReferenceOperation parameter when Flow.LambdaSource(parameter.Parameter) is not null:
+                        return true;
+                    case IInvocationOperation when _patterns.TryGetLog(node, out _, out _):
+                        return true;
+                    case ILocalReferenceOperation local:
+                        foreach (var write in Flow.WritesOf(local.Local))
+                        {
+                            if (write.Parent is IForEachLoopOperation)
+                            {
+                                return true;
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Log-probabilities: named like them, or computed by a log or a log-softmax.</summary>

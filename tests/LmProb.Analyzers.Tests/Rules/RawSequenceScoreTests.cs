@@ -79,7 +79,27 @@ public class RawSequenceScoreTests
 
                 return bestIndex;
             }
+
+            static int Shortest(List<Token[]> hypotheses)
+            {
+                double bestNll = double.PositiveInfinity;
+                int bestIndex = -1;
+                for (int i = 0; i < hypotheses.Count; i++)
+                {
+                    double nll = 0;
+                    foreach (var token in hypotheses[i]) nll -= Math.Log(token.Probability);
+                    if ({|LMP012:nll < bestNll|})
+                    {
+                        bestNll = nll;
+                        bestIndex = i;
+                    }
+                }
+
+                return bestIndex;
+            }
         }
+
+        record Token(int Id, double Probability);
         """);
 
     [Fact]
@@ -207,6 +227,25 @@ public class RawSequenceScoreTests
             static Candidate A(IEnumerable<Candidate> candidates) => candidates.OrderByDescending(c => c.Rewards.Sum()).First();
             static bool B(int[] a, int[] b) => a.Sum() > b.Sum();
             static float D(IEnumerable<Candidate> candidates) => candidates.Sum(c => c.LogProbs.Length);
+
+            // Early stopping: the same validation set every epoch, summed batch by batch.
+            static bool Improved(float[] batchNlls, ref double bestNll)
+            {
+                double totalNll = 0;
+                foreach (var batch in batchNlls.Chunk(8))
+                {
+                    double batchNll = batch.Sum();
+                    totalNll += batchNll;
+                }
+
+                if (totalNll < bestNll)
+                {
+                    bestNll = totalNll;
+                    return true;
+                }
+
+                return false;
+            }
         }
         """);
 
