@@ -408,7 +408,14 @@ public sealed class RawSequenceScoreAnalyzer : DiagnosticAnalyzer
 
         private static bool IsLogProbName(IOperation node)
         {
-            if (node.ReferencedSymbol() is not { } symbol)
+            // A variable or member, or what a call returns: model.TokenLogProbs(x), logProbsOf(c).
+            var symbol = node switch
+            {
+                IInvocationOperation { TargetMethod.Name: "Invoke", Instance: { } target } => target.ReferencedSymbol(),
+                IInvocationOperation invocation => invocation.TargetMethod,
+                _ => node.ReferencedSymbol(),
+            };
+            if (symbol is null)
             {
                 return false;
             }

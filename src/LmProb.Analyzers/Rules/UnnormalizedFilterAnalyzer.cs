@@ -118,6 +118,7 @@ public sealed class UnnormalizedFilterAnalyzer : DiagnosticAnalyzer
         private readonly HashSet<IOperation> _reported = new();
         private readonly Dictionary<ISymbol, bool> _unnormalized = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _topKOnly = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _probabilityMass = new(SymbolEqualityComparer.Default);
 
         public Rule(OperationBlockAnalysisContext context, Patterns patterns, ExtraSymbols extra)
         {
@@ -532,8 +533,13 @@ public sealed class UnnormalizedFilterAnalyzer : DiagnosticAnalyzer
                         _ => null,
                     };
                     if (accumulator is ILocalSymbol { Type.SpecialType: SpecialType.System_Single or SpecialType.System_Double } local
-                        && Enclosing<ILoopOperation>(node) == loop && IsProbabilityMass(node, local))
+                        && Enclosing<ILoopOperation>(node) == loop)
                     {
+                        if (IsProbabilityMass(node, local))
+                        {
+                            _probabilityMass.Add(local);
+                        }
+
                         if (!result.TryGetValue(local, out var indices))
                         {
                             result[local] = indices = new List<int>();
@@ -601,7 +607,8 @@ public sealed class UnnormalizedFilterAnalyzer : DiagnosticAnalyzer
 
                 var mass = massOnLeft ? comparison.LeftOperand : comparison.RightOperand;
                 var threshold = massOnLeft ? comparison.RightOperand : comparison.LeftOperand;
-                if (IncludesCurrentToken(mass, accumulations, statementIndex) && IsTopPThreshold(threshold))
+                if (IncludedAccumulator(mass, accumulations, statementIndex) is { } accumulator
+                    && IsTopPThreshold(threshold, massIsProbability: _probabilityMass.Contains(accumulator)))
                 {
                     return comparison;
                 }
@@ -610,47 +617,56 @@ public sealed class UnnormalizedFilterAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        private static bool IncludesCurrentToken(IOperation mass, Dictionary<ISymbol, List<int>> accumulations, int statementIndex)
+        // The accumulator whose mass, as tested, includes the current token; null when it does not.
+        private static ISymbol? IncludedAccumulator(IOperation mass, Dictionary<ISymbol, List<int>> accumulations, int statementIndex)
         {
             var unwrapped = mass.Unwrap();
             if (unwrapped is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } addition)
             {
                 // cum + p[i]: the accumulated mass plus the token being considered.
-                return (addition.LeftOperand.Unwrap().ReferencedSymbol() is { } left && accumulations.ContainsKey(left))
-                    || (addition.RightOperand.Unwrap().ReferencedSymbol() is { } right && accumulations.ContainsKey(right));
+                if (addition.LeftOperand.Unwrap().ReferencedSymbol() is { } left && accumulations.ContainsKey(left))
+                {
+                    return left;
+                }
+
+                return addition.RightOperand.Unwrap().ReferencedSymbol() is { } right && accumulations.ContainsKey(right) ? right : null;
             }
 
             // cum, after this iteration already added the current token.
             return statementIndex >= 0 && unwrapped.ReferencedSymbol() is { } symbol && accumulations.TryGetValue(symbol, out var indices)
-                && indices[0] < statementIndex;
+                && indices[0] < statementIndex ? symbol : null;
         }
 
-        private bool IsTopPThreshold(IOperation threshold)
+        /// <summary>
+        /// A top-p threshold: named like one (<c>topP</c>, <c>top_p</c>, <c>p</c>, <c>*nucleus*</c>), or, when the
+        /// accumulated mass is known to be probabilities, also <c>*threshold*</c>/<c>*cutoff*</c> or a
+        /// constant. Never a random draw (<c>u &lt; cum + p[i]</c> is inverse-CDF sampling).
+        /// </summary>
+        private bool IsTopPThreshold(IOperation threshold, bool massIsProbability)
         {
             if (threshold.Type?.SpecialType is not (SpecialType.System_Single or SpecialType.System_Double))
             {
                 return false;
             }
 
-            var named = false;
+            var strong = false;
+            var weak = false;
             foreach (var node in Flow.DataSlice(threshold))
             {
                 if (node is IInvocationOperation { TargetMethod.Name: "NextDouble" or "NextSingle" })
                 {
-                    return false; // u < cum + p[i] is inverse-CDF sampling, not a nucleus
+                    return false;
                 }
 
                 if (node.ReferencedSymbol() is { } symbol)
                 {
                     var name = OperationHelpers.NormalizedName(symbol.Name);
-                    named |= name is "p" or "topp" or "minmass" || name.Contains("topp", StringComparison.Ordinal)
-                        || name.Contains("nucleus", StringComparison.Ordinal) || name.Contains("threshold", StringComparison.Ordinal)
-                        || name.Contains("cutoff", StringComparison.Ordinal);
+                    strong |= name is "p" or "topp" || name.Contains("topp", StringComparison.Ordinal) || name.Contains("nucleus", StringComparison.Ordinal);
+                    weak |= name.Contains("threshold", StringComparison.Ordinal) || name.Contains("cutoff", StringComparison.Ordinal) || name == "minmass";
                 }
             }
 
-            // A constant threshold (0.9f) counts too: the mass is already known to be probabilities.
-            return named || threshold.Unwrap()?.ConstantValue.HasValue == true;
+            return strong || (massIsProbability && (weak || threshold.Unwrap()?.ConstantValue.HasValue == true));
         }
 
         /// <summary>The condition (or the member) makes sure one token is kept: <c>count &gt; 0 &amp;&amp; …</c>, <c>i == 0 ||</c>, <c>Math.Max(count, 1)</c>.</summary>
@@ -803,8 +819,10 @@ public sealed class UnnormalizedFilterAnalyzer : DiagnosticAnalyzer
         // cumsum(sorted) > p as the removal mask, never shifted: the first token is removed when its probability alone exceeds p.
         private void CheckTorchCumulativeMask(IOperation comparison, BinaryOperatorKind kind, IOperation left, IOperation right)
         {
+            // cdf > u with a random u is inverse-CDF sampling, not a nucleus: the threshold must look like top-p.
             if (kind is not (BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual) || Calls.IsTensor(right.Unwrap()?.Type)
-                || left.Unwrap() is IBinaryOperation || !IsCumulativeSum(left))
+                || left.Unwrap() is IBinaryOperation || !IsCumulativeSum(left) || right.Unwrap() is not { } threshold
+                || !IsTopPThreshold(threshold, massIsProbability: true))
             {
                 return;
             }

@@ -33,6 +33,9 @@ public class RawSequenceScoreTests
             static Answer Pick(Answer[] answers) => answers.MaxBy(a => {|LMP012:a.TokenLogProbabilities.Sum()|})!;
 
             static List<Candidate> Rank(List<Candidate> candidates) => candidates.OrderBy(c => {|LMP012:-c.LogProbs.Sum()|}).ToList();
+
+            static string Choose(string[] choices, System.Func<string, float[]> logProbsOf) =>
+                choices.MaxBy(c => {|LMP012:logProbsOf(c).Sum()|})!;
         }
         """);
 

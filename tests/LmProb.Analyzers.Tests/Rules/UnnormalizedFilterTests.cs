@@ -152,6 +152,20 @@ public class UnnormalizedFilterTests
 
                 return kept;
             }
+
+            static List<int> OverSortedPairs(float[] scores, double top_p)
+            {
+                var result = new List<int>();
+                double cum = 0;
+                foreach (var (v, i) in scores.Select((v, i) => (v, i)).OrderByDescending(t => t.v))
+                {
+                    if ({|LMP011:cum + v > top_p|}) break;
+                    result.Add(i);
+                    cum += v;
+                }
+
+                return result;
+            }
         }
         """);
 
@@ -417,6 +431,9 @@ public class UnnormalizedFilterTests
 
             static Tensor Exclusive(Tensor sortedProbs, double topP) =>
                 sortedProbs.masked_fill(sortedProbs.cumsum(-1) - sortedProbs > topP, 0);
+
+            static Tensor InverseCdfSample(Tensor probs, System.Random rng, double u) =>
+                (probs.cumsum(-1) > rng.NextDouble()).to_type(ScalarType.Int32).argmax() + (probs.cumsum(-1) > u).to_type(ScalarType.Int32).argmax();
         }
         """);
 
