@@ -173,10 +173,17 @@ public sealed class UnnormalizedFilterAnalyzer : DiagnosticAnalyzer
         // cum += p[i] compared with an unscaled uniform draw; or r -= p[i] with r an unscaled draw.
         private void CheckDraw(ICompoundAssignmentOperation accumulation)
         {
+            // The array the accumulated value is read from: p[i], or the collection of foreach (var v in p).
+            var array = accumulation.Value.Unwrap() switch
+            {
+                IArrayElementReferenceOperation element => element.ArrayReference,
+                IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => instance,
+                ILocalReferenceOperation local => ForEachCollection(local.Local),
+                _ => null,
+            };
             if (accumulation.Target.Unwrap() is not ILocalReferenceOperation { Local: var accumulator }
                 || accumulator.Type.SpecialType is not (SpecialType.System_Single or SpecialType.System_Double)
-                || accumulation.Value.Unwrap() is not (IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true })
-                || Flow.StorageSymbol(accumulation.Value) is not { } probabilities
+                || Flow.StorageSymbol(array) is not { } probabilities
                 || Enclosing<ILoopOperation>(accumulation) is not { } loop
                 || !IsUnnormalized(probabilities))
             {
@@ -192,11 +199,6 @@ public sealed class UnnormalizedFilterAnalyzer : DiagnosticAnalyzer
             }
 
             var format = IsTopKOnly(probabilities) ? SampledTopK : SampledFiltered;
-            var array = accumulation.Value.Unwrap() switch
-            {
-                IArrayElementReferenceOperation element => element.ArrayReference,
-                _ => null,
-            };
             var random = ScalableDraw(draw, loop, array, accumulator);
             if (_reported.Add(accumulation))
             {
@@ -207,6 +209,12 @@ public sealed class UnnormalizedFilterAnalyzer : DiagnosticAnalyzer
                     Reporting.Fix(random is null ? null : DiagnosticProperties.ScaleDraw),
                     string.Format(CultureInfo.InvariantCulture, format, probabilities.Name)));
             }
+        }
+
+        private IOperation? ForEachCollection(ILocalSymbol local)
+        {
+            var writes = Flow.WritesOf(local);
+            return writes.Count == 1 && writes[0].Parent is IForEachLoopOperation loop && loop.Collection == writes[0] ? loop.Collection : null;
         }
 
         // The draw compared with the accumulator somewhere in the loop (u in u < cum), or null.

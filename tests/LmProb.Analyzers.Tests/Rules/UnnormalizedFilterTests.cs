@@ -39,6 +39,21 @@ public class UnnormalizedFilterTests
 
                 return probs.Length - 1;
             }
+
+            static int ForEachDraw(float[] weights, bool[] banned, Random rng)
+            {
+                for (int i = 0; i < weights.Length; i++) if (banned[i]) weights[i] = 0;
+                double u = rng.NextDouble(), cum = 0;
+                int index = 0;
+                foreach (var w in weights)
+                {
+                    {|LMP011:cum += w|};
+                    if (u < cum) return index;
+                    index++;
+                }
+
+                return index - 1;
+            }
         }
         """);
 
