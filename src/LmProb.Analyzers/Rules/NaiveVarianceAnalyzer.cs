@@ -124,6 +124,22 @@ public sealed class NaiveVarianceAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
+        // The moments must be computed here: a mean or mean of squares kept in a field or property
+        // may hold another member's value, which this member-local analysis cannot see.
+        foreach (var node in subtraction.SelfAndDescendants())
+        {
+            var member = node switch
+            {
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation { Property.Name: not ("Length" or "Count" or "LongLength") } property => property.Property,
+                _ => (ISymbol?)null,
+            };
+            if (member is not null && !SymbolEqualityComparer.Default.Equals(member, squares.Source))
+            {
+                return false;
+            }
+        }
+
         var type = squares.Reference.Type;
         var element = KnownCalls.ElementType(type);
         var spanLike = type is IArrayTypeSymbol { Rank: 1 } || moments.Calls.IsSpan(type) || KnownCalls.Is(type, symbols.ReadOnlySpan);

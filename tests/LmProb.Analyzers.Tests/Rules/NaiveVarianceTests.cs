@@ -351,6 +351,14 @@ public class NaiveVarianceTests
             static float E(float[] x, float mean) => {|LMP010:x.Average(v => v * v) - mean * mean|};
 
             static Tensor F(Tensor x) => {|LMP010:x.pow(2).mean() - x.mean().pow(2)|};
+
+            private static float _mean;
+
+            static float G(float[] x)
+            {
+                _mean = x.Average();
+                return {|LMP010:x.Average(v => v * v) - _mean * _mean|};
+            }
         }
         """);
 }
