@@ -57,4 +57,44 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "exp overflows float at about 88.7, so softmax(x) = exp(x) / sum(exp(x)) computed as written gives inf / inf = NaN for logits such as [1000, 999, 997], and 0 / 0 for [-200, -201, -203]. Softmax is unchanged by subtracting a constant; subtracting the row maximum makes the largest exponent exp(0) = 1. TensorPrimitives.SoftMax does not subtract the maximum.",
         helpLinkUri: HelpLinkBase + RuleIds.ExpWithoutMax + ".md");
+
+    public static readonly DiagnosticDescriptor UncheckedTemperature = new(
+        id: RuleIds.UncheckedTemperature,
+        title: "Division by a temperature that is not checked to be positive",
+        messageFormat: "Temperature '{0}' is divided by with no check that it is > 0, so 0 gives inf or NaN and a negative value inverts the ranking: check it first with ArgumentOutOfRangeException.ThrowIfNegativeOrZero({0}), or treat 0 as greedy decoding",
+        category: RuleCategories.Reliability,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "Dividing logits by a temperature of 0 gives +inf, -inf and NaN (0 / 0), and every probability computed from them is NaN; a negative temperature silently turns the least likely token into the most likely. Temperature usually comes from user settings or a request, so check it where it enters: throw for values <= 0, or handle 0 explicitly as greedy decoding (argmax), as Hugging Face and llama.cpp do.",
+        helpLinkUri: HelpLinkBase + RuleIds.UncheckedTemperature + ".md");
+
+    public static readonly DiagnosticDescriptor NaiveVariance = new(
+        id: RuleIds.NaiveVariance,
+        title: "Variance computed as E[x²] - E[x]²",
+        messageFormat: "'{0}' computes a variance as E[x²] - E[x]², which cancels to noise when the mean is large against the spread and can come out negative: use Metrics.Variance(x), or the two-pass Σ(x - mean)² / n, or Welford's update",
+        category: RuleCategories.NumericalStability,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "E[x²] and E[x]² are both close to mean² when the mean is large compared with the standard deviation, so their difference keeps only the rounding error: for float values near 10000 that differ by 0.1 the result is 0 or -8 instead of 0.0067. Subtract the mean before squaring (two passes) or use Welford's online update; Metrics.Variance does the former with a compensated correction.",
+        helpLinkUri: HelpLinkBase + RuleIds.NaiveVariance + ".md");
+
+    public static readonly DiagnosticDescriptor UnnormalizedFilter = new(
+        id: RuleIds.UnnormalizedFilter,
+        title: "Top-k/top-p filtered probabilities not renormalized, or a nucleus that can be empty",
+        messageFormat: "{0}: divide the kept probabilities by their sum and always keep the most probable token (Decoding.FilterTopK and FilterTopP do both)",
+        category: RuleCategories.Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "After top-k or top-p filtering the kept probabilities sum to less than 1. Sampling them with a uniform draw in [0, 1) falls off the end whenever the draw exceeds the kept mass, and entropies or divergences of them are wrong, so they must be divided by their sum. A top-p loop that compares the mass including the current token before keeping it returns no token at all when the first probability alone reaches p; the nucleus must always contain the most probable token.",
+        helpLinkUri: HelpLinkBase + RuleIds.UnnormalizedFilter + ".md");
+
+    public static readonly DiagnosticDescriptor RawSequenceScore = new(
+        id: RuleIds.RawSequenceScore,
+        title: "Sequences of different lengths ranked by the raw sum of log-probabilities",
+        messageFormat: "'{0}' ranks sequences by the raw sum of their token log-probabilities, which favours shorter ones: state a length convention with Metrics.SequenceScore(logProbs, LengthNormalization.Mean) or Gnmt, or LengthNormalization.None when the raw sum is intended",
+        category: RuleCategories.Correctness,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "Every token adds a log-probability below 0, so the raw sum of a sequence falls with its length: a one-token answer scored -1.0 beats a three-token answer whose tokens are each twice as likely (-0.5 each, -1.5 in total). Beam search, reranking and multiple-choice evaluation all need a stated convention: the mean per token, the GNMT length penalty, or an explicit decision that the raw sum (the joint probability) is what is meant.",
+        helpLinkUri: HelpLinkBase + RuleIds.RawSequenceScore + ".md");
 }

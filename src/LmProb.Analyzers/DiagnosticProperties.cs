@@ -32,4 +32,16 @@ internal static class DiagnosticProperties
 
     /// <summary>LMP004: <c>TensorPrimitives.SoftMax</c> becomes <c>Probability.Softmax</c>.</summary>
     public const string UseSoftmax = "Softmax";
+
+    /// <summary>LMP009: insert <c>ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);</c> at the top of the method.</summary>
+    public const string UseTemperatureGuard = "TemperatureGuard";
+
+    /// <summary>LMP010: <c>E[x²] - E[x]²</c> over all of a float array or span becomes <c>Metrics.Variance(x)</c>.</summary>
+    public const string UseVariance = "Variance";
+
+    /// <summary>LMP011: an unscaled draw <c>rng.NextDouble()</c> over filtered probabilities becomes <c>rng.NextDouble() * p.Sum()</c>.</summary>
+    public const string ScaleDraw = "ScaleDraw";
+
+    /// <summary>LMP012: a raw <c>x.Sum()</c> of log-probabilities becomes <c>Metrics.SequenceScore(x, LengthNormalization.Mean)</c>.</summary>
+    public const string UseSequenceScore = "SequenceScore";
 }
