@@ -21,7 +21,6 @@ public class RobustnessLmp009To012Tests
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
         var trees = sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, parseOptions, path: $"Corpus{i}.cs")).ToList();
-        trees.Add(CSharpSyntaxTree.ParseText(DecodingApiStub.Source, parseOptions, path: DecodingApiStub.FileName));
         var compilation = CSharpCompilation.Create(
             "Corpus9To12",
             trees,

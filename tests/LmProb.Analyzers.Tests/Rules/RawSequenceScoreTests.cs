@@ -11,7 +11,6 @@ public class RawSequenceScoreTests
     private static Task VerifyWithDecodingAsync(string source)
     {
         var test = new AnalyzerVerifier<RawSequenceScoreAnalyzer>.Test { TestCode = source };
-        test.TestState.Sources.Add((DecodingApiStub.FileName, DecodingApiStub.Source));
         return test.RunAsync();
     }
 

@@ -11,7 +11,6 @@ public class UnnormalizedFilterTests
     private static Task VerifyWithDecodingAsync(string source)
     {
         var test = new AnalyzerVerifier<UnnormalizedFilterAnalyzer>.Test { TestCode = source };
-        test.TestState.Sources.Add((DecodingApiStub.FileName, DecodingApiStub.Source));
         return test.RunAsync();
     }
 
