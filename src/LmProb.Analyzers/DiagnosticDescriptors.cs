@@ -57,4 +57,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "exp overflows float at about 88.7, so softmax(x) = exp(x) / sum(exp(x)) computed as written gives inf / inf = NaN for logits such as [1000, 999, 997], and 0 / 0 for [-200, -201, -203]. Softmax is unchanged by subtracting a constant; subtracting the row maximum makes the largest exponent exp(0) = 1. TensorPrimitives.SoftMax does not subtract the maximum.",
         helpLinkUri: HelpLinkBase + RuleIds.ExpWithoutMax + ".md");
+
+    public static readonly DiagnosticDescriptor SoftmaxOverWrongAxis = new(
+        id: RuleIds.SoftmaxOverWrongAxis,
+        title: "Softmax over an axis that is not the vocabulary",
+        messageFormat: "'{0}' normalizes over axis {1} of this {2}-D tensor, mixing the scores of different positions instead of the vocabulary entries of one position: use dim: -1 (the last axis, the vocabulary)",
+        category: RuleCategories.Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Language-model logits are laid out [batch, time, vocabulary]; each next-token distribution is a slice along the last axis. A softmax over the batch or time axis makes each column sum to 1 across positions, so the 'probabilities' of one position no longer sum to 1 and depend on the other sequences in the batch. Nothing fails: the loss just trains the wrong thing.",
+        helpLinkUri: HelpLinkBase + RuleIds.SoftmaxOverWrongAxis + ".md");
 }

@@ -32,4 +32,7 @@ internal static class DiagnosticProperties
 
     /// <summary>LMP004: <c>TensorPrimitives.SoftMax</c> becomes <c>Probability.Softmax</c>.</summary>
     public const string UseSoftmax = "Softmax";
+
+    /// <summary>LMP005: the softmax's <c>dim</c> argument becomes <c>-1</c>.</summary>
+    public const string UseLastAxis = "LastAxis";
 }
