@@ -67,4 +67,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Language-model logits are laid out [batch, time, vocabulary]; each next-token distribution is a slice along the last axis. A softmax over the batch or time axis makes each column sum to 1 across positions, so the 'probabilities' of one position no longer sum to 1 and depend on the other sequences in the batch. Nothing fails: the loss just trains the wrong thing.",
         helpLinkUri: HelpLinkBase + RuleIds.SoftmaxOverWrongAxis + ".md");
+
+    public static readonly DiagnosticDescriptor EpsilonInLog = new(
+        id: RuleIds.EpsilonInLog,
+        title: "Epsilon or clamp to hide log(0) of a softmax probability",
+        messageFormat: "'{0}' keeps a softmax probability away from 0 before its log, which caps the loss (at 27.6 nats for 1e-12) and biases the gradient: compute log-probabilities with Probability.LogSoftmax, x[k] - Probability.LogSumExp(x), or TorchSharp log_softmax",
+        category: RuleCategories.NumericalStability,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Adding an epsilon to a softmax probability, or clamping it from below, avoids log(0) = -inf by changing the answer: log(p + 1e-12) is never below -27.6, so every token the model gives less than 1e-12 costs the same, and its gradient 1/(p + eps) is too small exactly where the model is most wrong (a clamp makes it 0). The log-softmax x - max - log(sum(exp(x - max))) is finite for every finite logit and needs no epsilon.",
+        helpLinkUri: HelpLinkBase + RuleIds.EpsilonInLog + ".md");
 }

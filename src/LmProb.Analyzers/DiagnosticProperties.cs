@@ -15,13 +15,13 @@ internal static class DiagnosticProperties
     /// <summary>LMP001: the target index <c>t</c> becomes <c>t + 1</c> (and the loop bound loses one).</summary>
     public const string ShiftIndex = "ShiftIndex";
 
-    /// <summary>LMP002: <c>TensorPrimitives.Log</c> of a softmax becomes <c>Probability.LogSoftmax</c>.</summary>
+    /// <summary>LMP002, LMP006: <c>TensorPrimitives.Log</c> of a softmax (plus an epsilon) becomes <c>Probability.LogSoftmax</c>.</summary>
     public const string UseLogSoftmax = "LogSoftmax";
 
-    /// <summary>LMP002: <c>MathF.Log(p[k])</c> of a softmax becomes <c>x[k] - Probability.LogSumExp(x)</c>.</summary>
+    /// <summary>LMP002, LMP006: <c>MathF.Log(p[k])</c> (or <c>Log(p[k] + eps)</c>) of a softmax becomes <c>x[k] - Probability.LogSumExp(x)</c>.</summary>
     public const string UseLogSumExp = "LogSumExp";
 
-    /// <summary>LMP002: TorchSharp <c>softmax(...).log()</c> becomes <c>log_softmax(...)</c>.</summary>
+    /// <summary>LMP002, LMP006: TorchSharp <c>softmax(...).log()</c> (or <c>(softmax(...) + eps).log()</c>) becomes <c>log_softmax(...)</c>.</summary>
     public const string UseTorchLogSoftmax = "TorchLogSoftmax";
 
     /// <summary>LMP003: <c>result.Sum / n</c> of a <c>CrossEntropyResult</c> becomes <c>result.Mean</c>.</summary>
