@@ -49,4 +49,51 @@ public class DocumentedNumbersTests
         Assert.Equal(2f, Loss.MaskedMean(losses, mask));
         Assert.Equal(1.2f, losses.Sum() / losses.Length, 6);
     }
+
+    [Fact]
+    public void Lmp005SoftmaxOverTheBatchAxisDoesNotSumToOne()
+    {
+        // Two sequences, one position, three tokens: A = [2, 1, 0], B = [0, 1, 2].
+        float[] a = { 2, 1, 0 };
+        float[] b = { 0, 1, 2 };
+        var overVocabulary = new float[3];
+        Probability.Softmax(a, overVocabulary);
+        var overBatch = new float[3];
+        for (var j = 0; j < 3; j++)
+        {
+            var column = new float[2];
+            Probability.Softmax(new[] { a[j], b[j] }, column);
+            overBatch[j] = column[0];
+        }
+
+        Assert.Equal(new[] { 0.6652f, 0.2447f, 0.0900f }, overVocabulary.Select(p => MathF.Round(p, 4)));
+        Assert.Equal(new[] { 0.8808f, 0.5f, 0.1192f }, overBatch.Select(p => MathF.Round(p, 4)));
+        Assert.Equal(1.5f, overBatch.Sum(), 5);
+    }
+
+    [Fact]
+    public void Lmp006EpsilonCapsTheLossAndShrinksTheGradient()
+    {
+        float[] logits = { 0, -50 };
+        var p = new float[2];
+        Probability.Softmax(logits, p);
+        var logp = new float[2];
+        Probability.LogSoftmax(logits, logp);
+
+        Assert.Equal(1.9287498e-22f, p[1], 1e-28f);
+        Assert.Equal(-27.631021f, MathF.Log(p[1] + 1e-12f), 5);
+        Assert.Equal(-27.631021f, MathF.Log(MathF.Max(p[1], 1e-12f)), 5);
+        Assert.Equal(-50f, logp[1]);
+        Assert.Equal(-50f, logits[1] - Probability.LogSumExp(logits));
+
+        // d(-log(p + eps))/dz = -p(1 - p) / (p + eps); without eps it is p - 1.
+        var gradient = -(double)p[1] * (1 - p[1]) / (p[1] + 1e-12);
+        Assert.InRange(gradient, -2e-10, -1.9e-10);
+
+        // Further apart the probability is 0 in float, and only the log-softmax is finite.
+        float[] far = { 0, -110 };
+        Probability.Softmax(far, p);
+        Assert.Equal(0f, p[1]);
+        Assert.Equal(-110f, far[1] - Probability.LogSumExp(far));
+    }
 }
