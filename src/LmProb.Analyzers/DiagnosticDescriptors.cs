@@ -77,4 +77,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Adding an epsilon to a softmax probability, or clamping it from below, avoids log(0) = -inf by changing the answer: log(p + 1e-12) is never below -27.6, so every token the model gives less than 1e-12 costs the same, and its gradient 1/(p + eps) is too small exactly where the model is most wrong (a clamp makes it 0). The log-softmax x - max - log(sum(exp(x - max))) is finite for every finite logit and needs no epsilon.",
         helpLinkUri: HelpLinkBase + RuleIds.EpsilonInLog + ".md");
+
+    public static readonly DiagnosticDescriptor BinaryCrossEntropyFromProbabilities = new(
+        id: RuleIds.BinaryCrossEntropyFromProbabilities,
+        title: "Binary cross-entropy from sigmoid probabilities",
+        messageFormat: "'{0}' computes binary cross-entropy from sigmoid probabilities, which round to exactly 0 or 1 for confident logits (sigmoid(40) = 1), giving log(0) = -inf and 0 * -inf = NaN: compute it from the logit with Loss.BinaryCrossEntropyWithLogits (TorchSharp binary_cross_entropy_with_logits)",
+        category: RuleCategories.NumericalStability,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "1 / (1 + exp(-x)) is exactly 1 in float for x above about 16.6 (36.7 in double) and exactly 0 below about -88.7 (where exp(-x) overflows), so log(1 - s) or log(s) is -inf and the loss is +inf, or NaN where the label multiplies it by 0, even for a correct confident prediction. From the logit the loss is max(x, 0) - x * y + log(1 + exp(-|x|)), finite for every finite x, with the exact gradient sigmoid(x) - y.",
+        helpLinkUri: HelpLinkBase + RuleIds.BinaryCrossEntropyFromProbabilities + ".md");
 }

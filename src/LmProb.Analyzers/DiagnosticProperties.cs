@@ -35,4 +35,17 @@ internal static class DiagnosticProperties
 
     /// <summary>LMP005: the softmax's <c>dim</c> argument becomes <c>-1</c>.</summary>
     public const string UseLastAxis = "LastAxis";
+
+    /// <summary>
+    /// LMP007: <c>-(y * log(s) + (1 - y) * log(1 - s))</c> becomes <c>Loss.BinaryCrossEntropyWithLogits(x, y)</c>.
+    /// Additional locations: the logit and <c>y</c>; or the logits collection, <c>y</c> and the element
+    /// <c>s[i]</c> whose index the logit takes (<c>x[i]</c>).
+    /// </summary>
+    public const string UseBceWithLogits = "BceWithLogits";
+
+    /// <summary>
+    /// LMP007: TorchSharp <c>binary_cross_entropy(sigmoid(x), y, ...)</c> becomes
+    /// <c>binary_cross_entropy_with_logits(x, y, ...)</c>. Additional locations: the probabilities argument and the logit.
+    /// </summary>
+    public const string UseTorchBceWithLogits = "TorchBceWithLogits";
 }

@@ -96,4 +96,32 @@ public class DocumentedNumbersTests
         Assert.Equal(0f, p[1]);
         Assert.Equal(-110f, far[1] - Probability.LogSumExp(far));
     }
+
+    [Fact]
+    public void Lmp007SigmoidRoundsToOneAndTheBceBecomesInfinityOrNaN()
+    {
+        static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+        static float NaiveBce(float x, float y) => -(y * MathF.Log(Sigmoid(x)) + (1 - y) * MathF.Log(1 - Sigmoid(x)));
+
+        Assert.True(Sigmoid(16f) < 1f);
+        Assert.Equal(1f, Sigmoid(17f));
+        Assert.Equal(1f, Sigmoid(40f));
+        Assert.True(1 / (1 + Math.Exp(-36.0)) < 1.0);
+        Assert.Equal(1.0, 1 / (1 + Math.Exp(-37.0)));
+        Assert.True(Sigmoid(-88f) > 0f);
+        Assert.Equal(0f, Sigmoid(-89f));
+
+        // A confident wrong prediction is +inf, a confident right one NaN (0 * -inf).
+        Assert.Equal(float.PositiveInfinity, NaiveBce(40f, 0f));
+        Assert.True(float.IsNaN(NaiveBce(40f, 1f)));
+        Assert.True(float.IsNaN(NaiveBce(-100f, 0f)));
+
+        Assert.Equal(40f, Loss.BinaryCrossEntropyWithLogits(40f, 0f));
+        Assert.Equal(4.248354e-18f, Loss.BinaryCrossEntropyWithLogits(40f, 1f), 1e-23f);
+        Assert.Equal(100f, Loss.BinaryCrossEntropyWithLogits(-100f, 1f));
+        Assert.InRange(Loss.BinaryCrossEntropyWithLogits(-100f, 0f), 3.6e-44f, 3.9e-44f);
+
+        // The epsilon cure caps the loss at -log(1e-7).
+        Assert.Equal(16.118f, -MathF.Log(1 - Sigmoid(40f) + 1e-7f), 3);
+    }
 }
