@@ -28,6 +28,9 @@ public sealed class BinaryCrossEntropyFromProbabilitiesFixer : CodeFixProvider
     private const string TorchTitle = "Use binary_cross_entropy_with_logits";
     private const string TorchWithLogits = "binary_cross_entropy_with_logits";
 
+    // One key for both forms, so Fix All rewrites every binary cross-entropy in scope.
+    private const string EquivalenceKey = "LMP007.UseWithLogits";
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.BinaryCrossEntropyFromProbabilities);
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -64,7 +67,7 @@ public sealed class BinaryCrossEntropyFromProbabilitiesFixer : CodeFixProvider
                     : ElementAccessExpression(extra[0]!.WithoutTrivia(), ((ElementAccessExpressionSyntax)extra[2]!).ArgumentList.WithoutTrivia());
                 var target = extra[1]!;
                 context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => UseWithLogitsAsync(document, loss, logit, target, ct), equivalenceKey: Title),
+                    CodeAction.Create(Title, ct => UseWithLogitsAsync(document, loss, logit, target, ct), equivalenceKey: EquivalenceKey),
                     diagnostic);
             }
             else if (fix == DiagnosticProperties.UseTorchBceWithLogits && extra.Length == 2 && loss is InvocationExpressionSyntax call
@@ -74,7 +77,7 @@ public sealed class BinaryCrossEntropyFromProbabilitiesFixer : CodeFixProvider
                 var probabilities = extra[0]!;
                 var logit = extra[1]!;
                 context.RegisterCodeFix(
-                    CodeAction.Create(TorchTitle, ct => UseTorchWithLogitsAsync(document, call, probabilities, logit, ct), equivalenceKey: TorchTitle),
+                    CodeAction.Create(TorchTitle, ct => UseTorchWithLogitsAsync(document, call, probabilities, logit, ct), equivalenceKey: EquivalenceKey),
                     diagnostic);
             }
         }

@@ -25,6 +25,9 @@ public sealed class EpsilonInLogFixer : CodeFixProvider
     private const string LogSumExpTitle = "Use x[k] - Probability.LogSumExp(x) (no epsilon)";
     private const string TorchTitle = "Use log_softmax (no epsilon)";
 
+    // One key for every form, so Fix All removes every epsilon in scope.
+    private const string EquivalenceKey = "LMP006.UseLogSoftmax";
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.EpsilonInLog);
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -58,21 +61,21 @@ public sealed class EpsilonInLogFixer : CodeFixProvider
                 case DiagnosticProperties.UseLogSoftmax when extra.Length == 1 && extra[0] is ExpressionSyntax logits && log.ArgumentList.Arguments.Count == 2
                     && log.ArgumentList.Arguments[0].NameColon is null && log.ArgumentList.Arguments[1].NameColon is null:
                     context.RegisterCodeFix(
-                        CodeAction.Create(LogSoftmaxTitle, ct => UseLogSoftmaxAsync(document, log, logits, ct), equivalenceKey: LogSoftmaxTitle),
+                        CodeAction.Create(LogSoftmaxTitle, ct => UseLogSoftmaxAsync(document, log, logits, ct), equivalenceKey: EquivalenceKey),
                         diagnostic);
                     break;
                 case DiagnosticProperties.UseLogSumExp when extra.Length == 2 && extra[0] is ExpressionSyntax logits
                     && extra[1] is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } element
                     && element.Span.Start >= log.ArgumentList.Span.Start && element.Span.End <= log.ArgumentList.Span.End:
                     context.RegisterCodeFix(
-                        CodeAction.Create(LogSumExpTitle, ct => UseLogSumExpAsync(document, log, logits, element, ct), equivalenceKey: LogSumExpTitle),
+                        CodeAction.Create(LogSumExpTitle, ct => UseLogSumExpAsync(document, log, logits, element, ct), equivalenceKey: EquivalenceKey),
                         diagnostic);
                     break;
                 case DiagnosticProperties.UseTorchLogSoftmax when extra.Length == 1 && extra[0] is InvocationExpressionSyntax softmax
                     && LogSoftmaxSyntax.HasTorchLogSoftmaxTwin(model, softmax, context.CancellationToken)
                     && LogSoftmaxSyntax.RenamedToLogSoftmax(softmax) is not null:
                     context.RegisterCodeFix(
-                        CodeAction.Create(TorchTitle, ct => UseTorchLogSoftmaxAsync(document, log, softmax, ct), equivalenceKey: TorchTitle),
+                        CodeAction.Create(TorchTitle, ct => UseTorchLogSoftmaxAsync(document, log, softmax, ct), equivalenceKey: EquivalenceKey),
                         diagnostic);
                     break;
             }
