@@ -87,4 +87,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "1 / (1 + exp(-x)) is exactly 1 in float for x above about 16.6 (36.7 in double) and exactly 0 below about -88.7 (where exp(-x) overflows), so log(1 - s) or log(s) is -inf and the loss is +inf, or NaN where the label multiplies it by 0, even for a correct confident prediction. From the logit the loss is max(x, 0) - x * y + log(1 + exp(-|x|)), finite for every finite x, with the exact gradient sigmoid(x) - y.",
         helpLinkUri: HelpLinkBase + RuleIds.BinaryCrossEntropyFromProbabilities + ".md");
+
+    public static readonly DiagnosticDescriptor PerplexityFromTotal = new(
+        id: RuleIds.PerplexityFromTotal,
+        title: "Perplexity from a total negative log-likelihood",
+        messageFormat: "'{0}' is a total negative log-likelihood (a sum over tokens), so this perplexity grows with the length and overflows (1000 tokens at 2 nats: e^2000 = inf): take the mean first (divide by the token count, Average(), CrossEntropyResult.Mean)",
+        category: RuleCategories.Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Perplexity is exp of the mean per-token negative log-likelihood. exp of the sum is the inverse probability of the whole text: it grows exponentially with the number of tokens, so two texts of different lengths cannot be compared, and it overflows double beyond about 709 nats (355 tokens at 2 nats each). Divide the sum by the number of counted tokens before exponentiating, or pass the mean to Metrics.Perplexity.",
+        helpLinkUri: HelpLinkBase + RuleIds.PerplexityFromTotal + ".md");
 }

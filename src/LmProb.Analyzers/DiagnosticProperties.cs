@@ -24,7 +24,7 @@ internal static class DiagnosticProperties
     /// <summary>LMP002, LMP006: TorchSharp <c>softmax(...).log()</c> (or <c>(softmax(...) + eps).log()</c>) becomes <c>log_softmax(...)</c>.</summary>
     public const string UseTorchLogSoftmax = "TorchLogSoftmax";
 
-    /// <summary>LMP003: <c>result.Sum / n</c> of a <c>CrossEntropyResult</c> becomes <c>result.Mean</c>.</summary>
+    /// <summary>LMP003, LMP008: <c>result.Sum / n</c> (or <c>Math.Exp(result.Sum)</c>) of a <c>CrossEntropyResult</c> becomes <c>result.Mean</c>.</summary>
     public const string UseResultMean = "ResultMean";
 
     /// <summary>LMP003: a mask-guarded sum divided by the length becomes <c>Loss.MaskedMean(values, mask)</c>.</summary>
@@ -48,4 +48,19 @@ internal static class DiagnosticProperties
     /// <c>binary_cross_entropy_with_logits(x, y, ...)</c>. Additional locations: the probabilities argument and the logit.
     /// </summary>
     public const string UseTorchBceWithLogits = "TorchBceWithLogits";
+
+    /// <summary>LMP008: <c>Enumerable.Sum</c> inside the exp becomes <c>Average</c>. Additional location: the <c>Sum</c> call.</summary>
+    public const string UseAverage = "Average";
+
+    /// <summary>LMP008: TorchSharp <c>sum()</c> inside the exp becomes <c>mean()</c>. Additional location: the <c>sum</c> call.</summary>
+    public const string UseTorchMean = "TorchMean";
+
+    /// <summary>
+    /// LMP008: the accumulated total <c>t</c> becomes <c>t / n</c>. Additional locations: the total and
+    /// the count (a loop bound), or the collection whose <see cref="CountMember"/> counts it.
+    /// </summary>
+    public const string DivideByCount = "DivideByCount";
+
+    /// <summary>LMP008 with <see cref="DivideByCount"/>: <c>Length</c> or <c>Count</c> of the collection (absent: the count is the expression itself).</summary>
+    public const string CountMember = "LmProb.CountMember";
 }

@@ -124,4 +124,18 @@ public class DocumentedNumbersTests
         // The epsilon cure caps the loss at -log(1e-7).
         Assert.Equal(16.118f, -MathF.Log(1 - Sigmoid(40f) + 1e-7f), 3);
     }
+
+    [Fact]
+    public void Lmp008ExpOfATotalGrowsWithTheLengthAndOverflows()
+    {
+        // Every token at 2 nats: the perplexity is e^2 whatever the length.
+        var losses = Enumerable.Repeat(2f, 1000).ToArray();
+        Assert.Equal(7.389056, Metrics.Perplexity(losses.Average()), 6);
+        Assert.Equal(7.2e86, Math.Exp(losses.Take(100).Sum()), 7.2e86 * 1e-2);
+        Assert.Equal(double.PositiveInfinity, Math.Exp(losses.Sum()));
+
+        // 354 tokens still fit in double, 355 do not.
+        Assert.True(double.IsFinite(Math.Exp(2.0 * 354)));
+        Assert.Equal(double.PositiveInfinity, Math.Exp(2.0 * 355));
+    }
 }
