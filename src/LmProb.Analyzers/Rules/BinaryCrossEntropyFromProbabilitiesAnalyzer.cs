@@ -78,6 +78,11 @@ public sealed class BinaryCrossEntropyFromProbabilitiesAnalyzer : DiagnosticAnal
     private static void Analyze(OperationBlockAnalysisContext context, WellKnownSymbols symbols)
     {
         var patterns = Patterns.Create(context.OperationBlocks, symbols, context.CancellationToken);
+        if (!HasSigmoid(patterns))
+        {
+            return; // most methods: no sigmoid, so no log needs tracing
+        }
+
         var terms = new List<Term>();
         foreach (var operation in patterns.Operations)
         {
@@ -109,6 +114,19 @@ public sealed class BinaryCrossEntropyFromProbabilitiesAnalyzer : DiagnosticAnal
         }
 
         ReportTerms(context, patterns, terms);
+    }
+
+    private static bool HasSigmoid(Patterns patterns)
+    {
+        foreach (var operation in patterns.Operations)
+        {
+            if (patterns.TryGetSigmoid(operation, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsTorchBinaryCrossEntropy(KnownCalls calls, IInvocationOperation invocation, out bool module)

@@ -37,6 +37,11 @@ public sealed class EpsilonInLogAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationBlockAnalysisContext context, WellKnownSymbols symbols)
     {
         var patterns = Patterns.Create(context.OperationBlocks, symbols, context.CancellationToken);
+        if (!HasEpsilonFloor(patterns))
+        {
+            return; // most methods: no epsilon, so no log needs tracing
+        }
+
         foreach (var operation in patterns.Operations)
         {
             if (!patterns.TryGetLog(operation, out var input, out var site))
@@ -61,6 +66,19 @@ public sealed class EpsilonInLogAnalyzer : DiagnosticAnalyzer
                 break;
             }
         }
+    }
+
+    private static bool HasEpsilonFloor(Patterns patterns)
+    {
+        foreach (var operation in patterns.Operations)
+        {
+            if (patterns.TryGetEpsilonFloor(operation, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
