@@ -102,4 +102,26 @@ internal sealed partial class Patterns
 
         return null;
     }
+
+    /// <summary>
+    /// A value of <paramref name="input"/> (through variables and in-place writes) is a softmax
+    /// probability kept away from 0 by an epsilon: <paramref name="floor"/> is the epsilon's
+    /// operation, <paramref name="guarded"/> the softmax value it guards. LMP006 reports the log of
+    /// such a value; LMP002 leaves it to LMP006.
+    /// </summary>
+    public bool TryGetEpsilonGuardedSoftmax(IOperation? input, out IOperation? floor, out IOperation? guarded)
+    {
+        foreach (var node in Flow.Origins(input))
+        {
+            if (TryGetEpsilonFloor(node, out guarded) && IsSoftmaxValued(guarded))
+            {
+                floor = node;
+                return true;
+            }
+        }
+
+        floor = null;
+        guarded = null;
+        return false;
+    }
 }

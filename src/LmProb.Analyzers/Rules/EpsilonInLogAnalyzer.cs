@@ -44,27 +44,19 @@ public sealed class EpsilonInLogAnalyzer : DiagnosticAnalyzer
 
         foreach (var operation in patterns.Operations)
         {
-            if (!patterns.TryGetLog(operation, out var input, out var site))
+            if (!patterns.TryGetLog(operation, out var input, out var site)
+                || !patterns.TryGetEpsilonGuardedSoftmax(input, out var floor, out var guarded))
             {
                 continue;
             }
 
-            foreach (var node in patterns.Flow.Origins(input))
-            {
-                if (!patterns.TryGetEpsilonFloor(node, out var guarded) || !patterns.IsSoftmaxValued(guarded))
-                {
-                    continue;
-                }
-
-                var fix = FindFix(patterns, (IInvocationOperation)operation, input!, node, guarded!, out var extra);
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.EpsilonInLog,
-                    site.Syntax.GetLocation(),
-                    Reporting.Locations(extra),
-                    Reporting.Fix(fix),
-                    Reporting.Text(node)));
-                break;
-            }
+            var fix = FindFix(patterns, (IInvocationOperation)operation, input!, floor!, guarded!, out var extra);
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.EpsilonInLog,
+                site.Syntax.GetLocation(),
+                Reporting.Locations(extra),
+                Reporting.Fix(fix),
+                Reporting.Text(floor!)));
         }
     }
 

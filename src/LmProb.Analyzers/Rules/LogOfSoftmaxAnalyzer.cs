@@ -36,9 +36,10 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
         var patterns = Patterns.Create(context.OperationBlocks, symbols, context.CancellationToken);
         foreach (var operation in patterns.Operations)
         {
-            if (!patterns.TryGetLog(operation, out var input, out var site) || !patterns.IsSoftmaxValued(input))
+            if (!patterns.TryGetLog(operation, out var input, out var site) || !patterns.IsSoftmaxValued(input)
+                || patterns.TryGetEpsilonGuardedSoftmax(input, out _, out _))
             {
-                continue;
+                continue; // not a softmax, or one behind an epsilon (p[i] += eps, TensorPrimitives.Add(p, eps, p)): LMP006's
             }
 
             var fix = FindFix(patterns, (IInvocationOperation)operation, input!, out var softmaxInput);
