@@ -113,10 +113,17 @@ internal sealed partial class Patterns
     {
         foreach (var node in Flow.Origins(input))
         {
-            if (TryGetEpsilonFloor(node, out guarded) && IsSoftmaxValued(guarded))
+            // p + eps + eps, Max(p + eps, eps): look through a few nested floors.
+            var current = node;
+            for (var depth = 0; depth < 3 && TryGetEpsilonFloor(current, out guarded); depth++)
             {
-                floor = node;
-                return true;
+                if (IsSoftmaxValued(guarded))
+                {
+                    floor = node;
+                    return true;
+                }
+
+                current = guarded!.Unwrap()!;
             }
         }
 

@@ -22,7 +22,7 @@ public class EpsilonInLogTests
                 var p = new float[logits.Length];
                 Probability.Softmax(logits, p);
                 var guarded = p[target] + Eps;
-                return -{|LMP006:MathF.Log(guarded)|} - {|LMP006:MathF.Log(p[0] + 1e-9f)|};
+                return -{|LMP006:MathF.Log(guarded)|} - {|LMP006:MathF.Log(p[0] + 1e-9f)|} - {|LMP006:MathF.Log(MathF.Max(p[1] + Eps, Eps))|};
             }
         }
         """);
