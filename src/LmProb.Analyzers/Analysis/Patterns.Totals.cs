@@ -35,29 +35,45 @@ internal sealed partial class Patterns
     {
         sum = null;
         kind = TokenValueKind.Unknown;
+        var conflicting = false;
         foreach (var node in Flow.Origins(expression))
         {
+            IOperation? found = null;
+            var foundKind = TokenValueKind.Unknown;
             switch (node)
             {
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide }:
                 case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide }:
                     return false; // divided somewhere: a mean (flow-insensitive, so on the quiet side)
-                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation when sum is null && depth < 3:
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation when depth < 3:
                     if (TryGetTotal(negation.Operand, out var inner, out var innerKind, depth + 1))
                     {
-                        sum = inner;
-                        kind = Flip(innerKind);
+                        found = inner;
+                        foundKind = Flip(innerKind);
                     }
 
                     break;
                 default:
-                    if (sum is null && TryGetSumKind(node, out var summed))
+                    if (TryGetSumKind(node, out var summed))
                     {
-                        sum = node;
-                        kind = summed;
+                        found = node;
+                        foundKind = summed;
                     }
 
                     break;
+            }
+
+            if (found is null)
+            {
+                continue;
+            }
+
+            // Several accumulations of one total: the kind is known when the decisive ones agree.
+            sum ??= found;
+            if (foundKind != TokenValueKind.Unknown && !conflicting)
+            {
+                conflicting = kind != TokenValueKind.Unknown && kind != foundKind;
+                kind = conflicting ? TokenValueKind.Unknown : foundKind;
             }
         }
 

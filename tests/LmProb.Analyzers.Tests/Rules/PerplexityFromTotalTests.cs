@@ -42,6 +42,15 @@ public class PerplexityFromTotalTests
                 return {|LMP008:Math.Exp(total)|};
             }
 
+            // Two accumulations, one of them says nothing: the other one decides.
+            static double TwoLoops(float[] losses, double[] extra)
+            {
+                double total = 0;
+                foreach (var l in losses) total += l;
+                foreach (var e in extra) total += e;
+                return {|LMP008:Math.Exp(total)|};
+            }
+
             static double Bits(float[] perToken)
             {
                 double nll = 0;
