@@ -45,6 +45,21 @@ public class BinaryCrossEntropyFromProbabilitiesTests
         """);
 
     [Fact]
+    public Task LinqOverSigmoidProbabilities() => Verify.VerifyAsync("""
+        using System;
+        using System.Linq;
+
+        class C
+        {
+            static float Mean(float[] logits, float[] labels)
+            {
+                var probs = logits.Select(x => 1f / (1f + MathF.Exp(-x))).ToArray();
+                return probs.Zip(labels, (s, y) => {|LMP007:-(y * MathF.Log(s) + (1 - y) * MathF.Log(1 - s))|}).Average();
+            }
+        }
+        """);
+
+    [Fact]
     public Task BranchesAndConditionalsOverASigmoidHelper() => Verify.VerifyAsync("""
         using System;
 

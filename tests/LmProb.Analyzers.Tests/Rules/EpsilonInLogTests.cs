@@ -52,6 +52,24 @@ public class EpsilonInLogTests
         """);
 
     [Fact]
+    public Task LinqOverSoftmaxProbabilities() => Verify.VerifyAsync("""
+        using System;
+        using System.Linq;
+        using LmProb;
+
+        class C
+        {
+            static float Entropy(float[] logits)
+            {
+                var probs = new float[logits.Length];
+                Probability.Softmax(logits, probs);
+                var logp = probs.Select(p => {|LMP006:MathF.Log(p + 1e-9f)|}).ToArray();
+                return -probs.Sum(p => p * {|LMP006:MathF.Log(MathF.Max(p, 1e-12f))|}) + logp[0];
+            }
+        }
+        """);
+
+    [Fact]
     public Task ClampedFromBelowWithMaxAndClamp() => Verify.VerifyAsync("""
         using System;
         using LmProb;

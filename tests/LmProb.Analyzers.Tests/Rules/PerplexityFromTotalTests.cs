@@ -13,6 +13,7 @@ public class PerplexityFromTotalTests
         using System;
         using System.Linq;
         using System.Numerics.Tensors;
+        using LmProb;
 
         class C
         {
@@ -21,6 +22,9 @@ public class PerplexityFromTotalTests
             static double B(float[] tokenLosses) => {|LMP008:Math.Exp(tokenLosses.Sum(l => (double)l))|};
 
             static float D(float[] nll) => {|LMP008:MathF.Exp(TensorPrimitives.Sum(nll))|};
+
+            static double E(float[] logits, int[] targets, int V) =>
+                {|LMP008:Math.Exp(Enumerable.Range(0, targets.Length).Select(t => Loss.CrossEntropy(logits.AsSpan(t * V, V), targets[t])).Sum())|};
         }
         """);
 
