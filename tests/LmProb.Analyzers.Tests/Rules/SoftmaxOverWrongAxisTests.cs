@@ -70,6 +70,8 @@ public class SoftmaxOverWrongAxisTests
                 var row = torch.rand(T, V).unsqueeze(0);
                 var b = special.softmax(row, {|LMP005:1|});
                 var c = row.cuda().softmax({|LMP005:0|});
+                var d = torch.zeros([2, T, V]).log_softmax({|LMP005:0|});
+                var e = torch.tensor(new float[2, 3, 5]).softmax({|LMP005:1|});
             }
         }
         """);
