@@ -39,50 +39,58 @@ public sealed class PerplexityFromTotalAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(OperationBlockAnalysisContext context, WellKnownSymbols symbols)
     {
-        var patterns = Patterns.Create(context.OperationBlocks, symbols, context.CancellationToken);
-        var calls = patterns.Calls;
-        foreach (var operation in patterns.Operations)
+        var calls = new KnownCalls(symbols);
+        Patterns? patterns = null;
+        foreach (var block in context.OperationBlocks)
         {
-            if (operation is not IInvocationOperation invocation)
+            foreach (var operation in block.SelfAndDescendants())
             {
-                continue;
+                if (operation is IInvocationOperation invocation)
+                {
+                    Check(context, symbols, calls, invocation, ref patterns);
+                }
             }
-
-            var method = invocation.TargetMethod;
-            IOperation? argument;
-            var expectsMean = false;
-            if (calls.IsScalarMath(method, "Exp"))
-            {
-                argument = invocation.Argument(0);
-            }
-            else if (calls.IsTorch(method, "exp"))
-            {
-                argument = invocation.Instance ?? invocation.Argument(0);
-            }
-            else if (calls.IsMetrics(method, "Perplexity") || calls.IsMetrics(method, "BitsPerToken"))
-            {
-                argument = invocation.Argument(0);
-                expectsMean = true;
-            }
-            else
-            {
-                continue;
-            }
-
-            if (argument is null || !patterns.TryGetTotal(argument, out var sum, out var kind)
-                || !(expectsMean || kind == TokenValueKind.Loss || (kind == TokenValueKind.Unknown && IsNamedPerplexity(invocation, context.OwningSymbol))))
-            {
-                continue;
-            }
-
-            var properties = FindFix(patterns, invocation, argument, sum!, out var extra);
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.PerplexityFromTotal,
-                invocation.Syntax.GetLocation(),
-                Reporting.Locations(extra),
-                properties,
-                Reporting.Text(argument)));
         }
+    }
+
+    private static void Check(OperationBlockAnalysisContext context, WellKnownSymbols symbols, KnownCalls calls, IInvocationOperation invocation, ref Patterns? patterns)
+    {
+        var method = invocation.TargetMethod;
+        IOperation? argument;
+        var expectsMean = false;
+        if (calls.IsScalarMath(method, "Exp"))
+        {
+            argument = invocation.Argument(0);
+        }
+        else if (calls.IsTorch(method, "exp"))
+        {
+            argument = invocation.Instance ?? invocation.Argument(0);
+        }
+        else if (calls.IsMetrics(method, "Perplexity") || calls.IsMetrics(method, "BitsPerToken"))
+        {
+            argument = invocation.Argument(0);
+            expectsMean = true;
+        }
+        else
+        {
+            return;
+        }
+
+        // Only now build the value flow: most methods exponentiate nothing.
+        patterns ??= Patterns.Create(context.OperationBlocks, symbols, context.CancellationToken);
+        if (argument is null || !patterns.TryGetTotal(argument, out var sum, out var kind)
+            || !(expectsMean || kind == TokenValueKind.Loss || (kind == TokenValueKind.Unknown && IsNamedPerplexity(invocation, context.OwningSymbol))))
+        {
+            return;
+        }
+
+        var properties = FindFix(patterns, invocation, argument, sum!, out var extra);
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.PerplexityFromTotal,
+            invocation.Syntax.GetLocation(),
+            Reporting.Locations(extra),
+            properties,
+            Reporting.Text(argument)));
     }
 
     // var ppl = Math.Exp(total); perplexity = ...; double Perplexity() => Math.Exp(total);
