@@ -170,4 +170,35 @@ public class SoftmaxOverWrongAxisTests
             }
         }
         """);
+
+    [Fact]
+    public Task FixReplacesNegativeAndNamedConstantAxes() => VerifyFix.VerifyFixAsync("""
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        class C
+        {
+            const int TimeAxis = 1;
+
+            static Tensor M(Tensor flat, int B, int T, int V)
+            {
+                var logits = flat.view(B, T, V);
+                return nn.functional.log_softmax(logits, {|LMP005:-2|}) + logits.softmax({|LMP005:TimeAxis|});
+            }
+        }
+        """, """
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        class C
+        {
+            const int TimeAxis = 1;
+
+            static Tensor M(Tensor flat, int B, int T, int V)
+            {
+                var logits = flat.view(B, T, V);
+                return nn.functional.log_softmax(logits, -1) + logits.softmax(-1);
+            }
+        }
+        """);
 }
