@@ -58,6 +58,46 @@ internal static class DiagnosticDescriptors
         description: "exp overflows float at about 88.7, so softmax(x) = exp(x) / sum(exp(x)) computed as written gives inf / inf = NaN for logits such as [1000, 999, 997], and 0 / 0 for [-200, -201, -203]. Softmax is unchanged by subtracting a constant; subtracting the row maximum makes the largest exponent exp(0) = 1. TensorPrimitives.SoftMax does not subtract the maximum.",
         helpLinkUri: HelpLinkBase + RuleIds.ExpWithoutMax + ".md");
 
+    public static readonly DiagnosticDescriptor SoftmaxOverWrongAxis = new(
+        id: RuleIds.SoftmaxOverWrongAxis,
+        title: "Softmax over an axis that is not the vocabulary",
+        messageFormat: "'{0}' normalizes over axis {1} of this {2}-D tensor, mixing the scores of different positions instead of the vocabulary entries of one position: use dim: -1 (the last axis, the vocabulary)",
+        category: RuleCategories.Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Language-model logits are laid out [batch, time, vocabulary]; each next-token distribution is a slice along the last axis. A softmax over the batch or time axis makes each column sum to 1 across positions, so the 'probabilities' of one position no longer sum to 1 and depend on the other sequences in the batch. Nothing fails: the loss just trains the wrong thing.",
+        helpLinkUri: HelpLinkBase + RuleIds.SoftmaxOverWrongAxis + ".md");
+
+    public static readonly DiagnosticDescriptor EpsilonInLog = new(
+        id: RuleIds.EpsilonInLog,
+        title: "Epsilon or clamp to hide log(0) of a softmax probability",
+        messageFormat: "'{0}' keeps a softmax probability away from 0 before its log, which caps the loss (at 27.6 nats for 1e-12) and biases the gradient: compute log-probabilities with Probability.LogSoftmax, x[k] - Probability.LogSumExp(x), or TorchSharp log_softmax",
+        category: RuleCategories.NumericalStability,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Adding an epsilon to a softmax probability, or clamping it from below, avoids log(0) = -inf by changing the answer: log(p + 1e-12) is never below -27.6, so every token the model gives less than 1e-12 costs the same, and its gradient 1/(p + eps) is too small exactly where the model is most wrong (a clamp makes it 0). The log-softmax x - max - log(sum(exp(x - max))) is finite for every finite logit and needs no epsilon.",
+        helpLinkUri: HelpLinkBase + RuleIds.EpsilonInLog + ".md");
+
+    public static readonly DiagnosticDescriptor BinaryCrossEntropyFromProbabilities = new(
+        id: RuleIds.BinaryCrossEntropyFromProbabilities,
+        title: "Binary cross-entropy from sigmoid probabilities",
+        messageFormat: "'{0}' computes binary cross-entropy from sigmoid probabilities, which round to exactly 0 or 1 for confident logits (sigmoid(40) = 1), giving log(0) = -inf and 0 * -inf = NaN: compute it from the logit with Loss.BinaryCrossEntropyWithLogits (TorchSharp binary_cross_entropy_with_logits)",
+        category: RuleCategories.NumericalStability,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "1 / (1 + exp(-x)) is exactly 1 in float for x above about 16.6 (36.7 in double) and exactly 0 below about -88.7 (where exp(-x) overflows), so log(1 - s) or log(s) is -inf and the loss is +inf, or NaN where the label multiplies it by 0, even for a correct confident prediction. From the logit the loss is max(x, 0) - x * y + log(1 + exp(-|x|)), finite for every finite x, with the exact gradient sigmoid(x) - y.",
+        helpLinkUri: HelpLinkBase + RuleIds.BinaryCrossEntropyFromProbabilities + ".md");
+
+    public static readonly DiagnosticDescriptor PerplexityFromTotal = new(
+        id: RuleIds.PerplexityFromTotal,
+        title: "Perplexity from a total negative log-likelihood",
+        messageFormat: "'{0}' is a total negative log-likelihood (a sum over tokens), so this perplexity grows with the length and overflows (1000 tokens at 2 nats: e^2000 = inf): take the mean first (divide by the token count, Average(), CrossEntropyResult.Mean)",
+        category: RuleCategories.Correctness,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Perplexity is exp of the mean per-token negative log-likelihood. exp of the sum is the inverse probability of the whole text: it grows exponentially with the number of tokens, so two texts of different lengths cannot be compared, and it overflows double beyond about 709 nats (355 tokens at 2 nats each). Divide the sum by the number of counted tokens before exponentiating, or pass the mean to Metrics.Perplexity.",
+        helpLinkUri: HelpLinkBase + RuleIds.PerplexityFromTotal + ".md");
+
     public static readonly DiagnosticDescriptor UncheckedTemperature = new(
         id: RuleIds.UncheckedTemperature,
         title: "Division by a temperature that is not checked to be positive",

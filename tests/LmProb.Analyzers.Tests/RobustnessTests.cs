@@ -20,7 +20,7 @@ public class RobustnessTests
     public async Task NoAnalyzerThrowsOnBrokenOrUnusualCode()
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
-        var trees = new[] { TopLevel, Broken, Unusual, Numerics }
+        var trees = new[] { TopLevel, Broken, Unusual, Numerics, Normalizers }
             .Select((source, i) => CSharpSyntaxTree.ParseText(source, parseOptions, path: $"Corpus{i}.cs"))
             .ToArray();
         var compilation = CSharpCompilation.Create(
@@ -51,6 +51,10 @@ public class RobustnessTests
         Assert.Contains(RuleIds.LogOfSoftmax, ids);
         Assert.Contains(RuleIds.PaddedMean, ids);
         Assert.Contains(RuleIds.ExpWithoutMax, ids);
+        Assert.Contains(RuleIds.SoftmaxOverWrongAxis, ids);
+        Assert.Contains(RuleIds.EpsilonInLog, ids);
+        Assert.Contains(RuleIds.BinaryCrossEntropyFromProbabilities, ids);
+        Assert.Contains(RuleIds.PerplexityFromTotal, ids);
     }
 
     [Fact]
@@ -294,6 +298,92 @@ public class RobustnessTests
                 s += s / s;
                 return MathF.Log(s / s);
             }
+        }
+        """;
+
+    // Axes, epsilons, sigmoids and totals (LMP005-LMP008), half of it broken on purpose.
+    private const string Normalizers = """
+        using System;
+        using System.Linq;
+        using System.Numerics.Tensors;
+        using LmProb;
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        namespace Normalizers;
+
+        public static class Shapes
+        {
+            public static Tensor Axis(long B, long T, long V)
+            {
+                var x = torch.randn(B, T, V);
+                x = x * x;
+                var y = x.view(B * T, V).unsqueeze(0).unsqueeze(0);
+                var z = torch.zeros(new long[] { B, T, V }).softmax(1);
+                var w = torch.empty([B, T, .. new long[] { V }]).softmax(0);
+                var broken = torch.randn(B, T, V).softmax(dim: );
+                return x.softmax(0) + y.log_softmax(1) + z + w + torch.tensor(new float[2, 3, 4]).softmax(1);
+            }
+
+            public static Tensor Cycle(Tensor a, long n)
+            {
+                var t = torch.ones(n, n);
+                for (int i = 0; i < 3; i++) t = t.matmul(t) + a;
+                return t.softmax(0) + (torch.sigmoid(a) + 1e-9).log();
+            }
+        }
+
+        public static class Epsilons
+        {
+            const float Eps = 1e-7f;
+
+            public static float M(float[] logits, int k)
+            {
+                var p = new float[logits.Length];
+                Probability.Softmax(logits, p);
+                p[0] += Eps;
+                var q = MathF.Log(p[k] + Eps) + MathF.Log(MathF.Max(p[1], )) + MathF.Log(Math.Clamp(p[2], Eps));
+                TensorPrimitives.Add(p, Eps, p);
+                TensorPrimitives.Log(p, p);
+                return q + MathF.Log(p[k] + 1e-9f + 1e-9f) + MathF.Log(Undefined(p) + Eps);
+            }
+        }
+
+        public static class Sigmoids
+        {
+            static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+            static float Logistic() => 0;
+
+            public static float Bce(float x, float y, float[] xs, float[] ys)
+            {
+                var s = Sigmoid(x);
+                var loss = -(y * MathF.Log(s) + (1 - y) * MathF.Log(1 - s));
+                var t = new float[xs.Length];
+                TensorPrimitives.Sigmoid(xs, t);
+                for (int i = 0; i < t.Length; i++) loss += -(ys[i] * MathF.Log(t[i]) + (1 - ys[i]) * MathF.Log(1 - t[i] + ));
+                loss += MathF.Log(1 - Logistic()) + MathF.Log(1 - 1 / (1 + MathF.Exp(-x) + MathF.Exp(x)));
+                return loss + -(y * MathF.Log(s) - (1 - y) * -MathF.Log(1 - s) * (1 - y));
+            }
+
+            public static Tensor Torch(Tensor logits, Tensor y) =>
+                nn.functional.binary_cross_entropy(logits.sigmoid(), y, reduction: ) + nn.BCELoss().call(torch.sigmoid(logits), y);
+        }
+
+        public static class Totals
+        {
+            public static double M(float[] losses, float[] logProbs, float[][] nested, int n)
+            {
+                double total = 0, nll = 0;
+                foreach (var l in losses) total += l;
+                for (int i = 0; i < n; i++) nll -= logProbs[i];
+                for (int i = 0; ; i++) total += i;
+                foreach (var row in nested) foreach (var l in row) nll += l;
+                var r = Loss.CrossEntropy(new float[4], 2, new[] { 1, 0 });
+                return Math.Exp(total) + Math.Exp(nll) + Metrics.Perplexity(r.Sum) + Math.Exp(-logProbs.Sum())
+                    + Math.Exp(losses.Sum(l => l * )) + Metrics.BitsPerToken(losses.Sum()) + Math.Exp(Missing.Sum());
+            }
+
+            public static Tensor T(Tensor l) => l.sum().exp() + torch.exp(l.sum(-1)) + l.sum(dim: ).exp();
         }
         """;
 }

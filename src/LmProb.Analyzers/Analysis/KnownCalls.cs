@@ -49,6 +49,8 @@ internal sealed class KnownCalls
     public bool IsProbability(IMethodSymbol method, string name) =>
         method.Name == name && Is(method.ContainingType, Symbols.Probability);
 
+    public bool IsMetrics(IMethodSymbol method, string name) => method.Name == name && Is(method.ContainingType, Symbols.Metrics);
+
     /// <summary>A member of <c>TorchSharp.torch</c> or of a type nested in it (<c>torch.nn.functional</c>, <c>torch.Tensor</c>, <c>torch.special</c>).</summary>
     public bool IsTorch(IMethodSymbol method, string name) => method.Name == name && IsInTorch(method.ContainingType);
 

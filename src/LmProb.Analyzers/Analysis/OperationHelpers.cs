@@ -163,6 +163,20 @@ internal static class OperationHelpers
         return false;
     }
 
+    /// <summary>Whether <paramref name="operation"/> may run many times: it is inside a loop, a lambda or a local function.</summary>
+    public static bool IsInLoopOrLambda(this IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary><paramref name="root"/> and every operation below it, in document order (pre-order).</summary>
     public static IEnumerable<IOperation> SelfAndDescendants(this IOperation root)
     {

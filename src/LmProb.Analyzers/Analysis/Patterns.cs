@@ -441,6 +441,41 @@ internal sealed partial class Patterns
         return found;
     }
 
+    /// <summary>
+    /// The logits of the library softmax that alone produced <paramref name="probabilities"/>, when a
+    /// rewrite at <paramref name="use"/> may read them instead: <c>Probability.Softmax(x, p)</c> or
+    /// <c>TensorPrimitives.SoftMax(x, p)</c> with <c>x</c> a float span, array or list held in a local
+    /// or parameter that nothing writes between the softmax and <paramref name="use"/>.
+    /// </summary>
+    public bool TryGetUnchangedSoftmaxLogits(IOperation? probabilities, IOperation use, out IOperation? logits)
+    {
+        logits = null;
+        var softmax = SingleLibrarySoftmax(probabilities);
+        var argument = softmax?.Argument(0).Unwrap();
+        if (softmax is null || softmax.Arguments.Length != 2 || Calls.IsTorch(softmax.TargetMethod, "softmax")
+            || argument is not (ILocalReferenceOperation or IParameterReferenceOperation)
+            || KnownCalls.ElementType(argument.Type)?.SpecialType != SpecialType.System_Single
+            || !Flow.IsUnchangedBetween(argument.ReferencedSymbol()!, softmax, use))
+        {
+            return false;
+        }
+
+        logits = argument;
+        return true;
+    }
+
+    /// <summary><c>p[i]</c> with a single index that is a local, parameter, field or literal (cheap and safe to write twice).</summary>
+    public static bool IsSimplyIndexed(IOperation? element)
+    {
+        IOperation? index = element.Unwrap() switch
+        {
+            IArrayElementReferenceOperation array when array.Indices.Length == 1 => array.Indices[0],
+            IPropertyReferenceOperation { Property.IsIndexer: true } indexer when indexer.Arguments.Length == 1 => indexer.Arguments[0].Value,
+            _ => null,
+        };
+        return index.Unwrap() is ILocalReferenceOperation or IParameterReferenceOperation or ILiteralOperation or IFieldReferenceOperation;
+    }
+
     private bool IsHandNormalizedExp(IOperation node)
     {
         switch (node)

@@ -251,6 +251,32 @@ internal sealed class ValueFlow
         return _groupWrites.TryGetValue(Find(symbol), out var writes) ? writes : (IReadOnlyList<IOperation>)System.Array.Empty<IOperation>();
     }
 
+    /// <summary>
+    /// Nothing writes <paramref name="symbol"/> (or a name sharing its storage) in the text between
+    /// <paramref name="from"/> and <paramref name="to"/>, which must come in that order: a rewrite at
+    /// <paramref name="to"/> may read the values <paramref name="symbol"/> had at <paramref name="from"/>.
+    /// </summary>
+    public bool IsUnchangedBetween(ISymbol symbol, IOperation from, IOperation to)
+    {
+        var start = from.Syntax.SpanStart;
+        var end = to.Syntax.SpanStart;
+        if (start >= end || from.Syntax.SyntaxTree != to.Syntax.SyntaxTree)
+        {
+            return false;
+        }
+
+        foreach (var write in WritesOf(symbol))
+        {
+            var position = write.Syntax.SpanStart;
+            if (position >= start && position <= end)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The variable a recorded write (<see cref="WritesOf"/>) stores to, or null.</summary>
     public ISymbol? TargetOfWrite(IOperation write) => _writeTargets.TryGetValue(write, out var symbol) ? symbol : null;
 

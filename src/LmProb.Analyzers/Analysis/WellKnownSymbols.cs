@@ -32,6 +32,7 @@ internal sealed class WellKnownSymbols
         Metrics = compilation.GetTypeByMetadataName("LmProb.Metrics");
         CrossEntropyResult = compilation.GetTypeByMetadataName("LmProb.CrossEntropyResult");
         CrossEntropyOptions = compilation.GetTypeByMetadataName("LmProb.CrossEntropyOptions");
+        PerplexityResult = compilation.GetTypeByMetadataName("LmProb.PerplexityResult");
         BFloat16 = compilation.GetTypeByMetadataName("LmProb.BFloat16");
     }
 
@@ -56,6 +57,7 @@ internal sealed class WellKnownSymbols
     public INamedTypeSymbol? Metrics { get; }
     public INamedTypeSymbol? CrossEntropyResult { get; }
     public INamedTypeSymbol? CrossEntropyOptions { get; }
+    public INamedTypeSymbol? PerplexityResult { get; }
     public INamedTypeSymbol? BFloat16 { get; }
 
     /// <summary>The symbols of <paramref name="compilation"/>, computed on first use.</summary>

@@ -36,9 +36,10 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
         var patterns = Patterns.Create(context.OperationBlocks, symbols, context.CancellationToken);
         foreach (var operation in patterns.Operations)
         {
-            if (!patterns.TryGetLog(operation, out var input, out var site) || !patterns.IsSoftmaxValued(input))
+            if (!patterns.TryGetLog(operation, out var input, out var site) || !patterns.IsSoftmaxValued(input)
+                || patterns.TryGetEpsilonGuardedSoftmax(input, out _, out _))
             {
-                continue;
+                continue; // not a softmax, or one behind an epsilon (p[i] += eps, TensorPrimitives.Add(p, eps, p)): LMP006's
             }
 
             var fix = FindFix(patterns, (IInvocationOperation)operation, input!, out var softmaxInput);
@@ -69,33 +70,13 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        // Only a library softmax of plain logits can be replaced: Probability.Softmax(x, p) or TensorPrimitives.SoftMax(x, p).
-        var softmax = patterns.SingleLibrarySoftmax(input);
-        if (softmax is null || softmax.Arguments.Length != 2 || calls.IsTorch(softmax.TargetMethod, "softmax")
-            || softmax.Argument(0).Unwrap() is not (ILocalReferenceOperation or IParameterReferenceOperation) || !IsFloatSpan(softmax.Argument(0)))
+        // Only a library softmax of plain logits that are still the same at the log can be replaced.
+        if (!patterns.TryGetUnchangedSoftmaxLogits(input, log, out var logits))
         {
             return null;
         }
 
-        var logits = softmax.Argument(0)!;
-        var logitsSymbol = logits.Unwrap().ReferencedSymbol()!;
-        var from = softmax.Syntax.SpanStart;
-        var to = log.Syntax.SpanStart;
-        if (from >= to)
-        {
-            return null;
-        }
-
-        foreach (var write in patterns.Flow.WritesOf(logitsSymbol))
-        {
-            var position = write.Syntax.SpanStart;
-            if (position >= from && position <= to)
-            {
-                return null;
-            }
-        }
-
-        softmaxInput = logits.Unwrap();
+        softmaxInput = logits;
 
         // TensorPrimitives.Log(p, destination) -> Probability.LogSoftmax(x, destination).
         if (calls.IsTensorPrimitives(method, "Log") && log.Arguments.Length == 2)
@@ -106,7 +87,7 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
         // MathF.Log(p[k]) outside a loop -> x[k] - Probability.LogSumExp(x) (once, so no quadratic cost).
         if (calls.IsScalarMath(method, "Log") && method.ReturnType.SpecialType == SpecialType.System_Single
             && input.Unwrap() is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true }
-            && IsSimpleIndex(input.Unwrap()!) && !IsInLoop(log))
+            && Patterns.IsSimplyIndexed(input) && !log.IsInLoopOrLambda())
         {
             return DiagnosticProperties.UseLogSumExp;
         }
@@ -127,39 +108,5 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
         }
 
         return count;
-    }
-
-    private static bool IsFloatSpan(IOperation? operation)
-    {
-        var type = operation.Unwrap()?.Type;
-        return KnownCalls.ElementType(type)?.SpecialType == SpecialType.System_Single;
-    }
-
-    private static bool IsSimpleIndex(IOperation element)
-    {
-        IOperation? index = element switch
-        {
-            IArrayElementReferenceOperation array when array.Indices.Length == 1 => array.Indices[0],
-            IPropertyReferenceOperation indexer when indexer.Arguments.Length == 1 => indexer.Arguments[0].Value,
-            _ => null,
-        };
-        return index.Unwrap() is ILocalReferenceOperation or IParameterReferenceOperation or ILiteralOperation or IFieldReferenceOperation;
-    }
-
-    private static bool IsInLoop(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case ILoopOperation:
-                    return true;
-                case IAnonymousFunctionOperation:
-                case ILocalFunctionOperation:
-                    return true; // may run many times
-            }
-        }
-
-        return false;
     }
 }

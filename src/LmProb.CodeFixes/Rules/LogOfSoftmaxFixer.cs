@@ -84,11 +84,7 @@ public sealed class LogOfSoftmaxFixer : CodeFixProvider
         }
 
         var needsUsing = false;
-        var callee = LmProbSyntax.Member(model, log.SpanStart, "Probability", "LogSoftmax", ref needsUsing).WithTriviaFrom(log.Expression);
-        var destination = log.ArgumentList.Arguments[1];
-        var replacement = log.WithExpression(callee).WithArgumentList(
-            log.ArgumentList.WithArguments(SeparatedList(new[] { Argument(logits.WithoutTrivia()), destination })));
-        var updated = root.ReplaceNode(log, replacement);
+        var updated = root.ReplaceNode(log, LogSoftmaxSyntax.ProbabilityLogSoftmax(model, log, logits, ref needsUsing));
         return document.WithSyntaxRoot(needsUsing ? LmProbSyntax.AddUsing(updated) : updated);
     }
 
@@ -102,29 +98,10 @@ public sealed class LogOfSoftmaxFixer : CodeFixProvider
         }
 
         var needsUsing = false;
-        var logSumExp = InvocationExpression(
-            LmProbSyntax.Member(model, log.SpanStart, "Probability", "LogSumExp", ref needsUsing),
-            ArgumentList(SingletonSeparatedList(Argument(logits.WithoutTrivia()))));
-        var logit = ElementAccessExpression(logits.WithoutTrivia(), element.ArgumentList.WithoutTrivia());
-        ExpressionSyntax replacement = BinaryExpression(SyntaxKind.SubtractExpression, logit, logSumExp);
-        if (NeedsParentheses(log))
-        {
-            replacement = ParenthesizedExpression(replacement);
-        }
-
-        var updated = root.ReplaceNode(log, replacement.WithTriviaFrom(log));
+        var replacement = LogSoftmaxSyntax.Entry(model, log, logits, element.ArgumentList, asDouble: false, ref needsUsing);
+        var updated = root.ReplaceNode(log, replacement);
         return document.WithSyntaxRoot(needsUsing ? LmProbSyntax.AddUsing(updated) : updated);
     }
-
-    // a - b in place of a call: safe bare only where the call stood alone (an argument, an initializer, a return, ...).
-    private static bool NeedsParentheses(ExpressionSyntax expression) => expression.Parent switch
-    {
-        ArgumentSyntax or EqualsValueClauseSyntax or ReturnStatementSyntax or ArrowExpressionClauseSyntax
-            or ExpressionStatementSyntax or ParenthesizedExpressionSyntax => false,
-        AssignmentExpressionSyntax assignment => assignment.Left == expression,
-        BinaryExpressionSyntax binary => !(binary.IsKind(SyntaxKind.AddExpression) && binary.Left == expression),
-        _ => true,
-    };
 
     // The softmax call inside softmax(...).log() / torch.log(softmax(...)), when its type also has a
     // log_softmax that takes the same arguments.
@@ -133,16 +110,8 @@ public sealed class LogOfSoftmaxFixer : CodeFixProvider
         ExpressionSyntax? inner = log.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "log" } access && log.ArgumentList.Arguments.Count == 0
             ? access.Expression
             : log.ArgumentList.Arguments.Count == 1 ? log.ArgumentList.Arguments[0].Expression : null;
-        if (inner is null || LmProbSyntax.WithoutParentheses(inner) is not InvocationExpressionSyntax softmax
-            || softmax.ArgumentList.Arguments.Any(a => a.NameColon is not null)
-            || model.GetSymbolInfo(softmax, cancellationToken).Symbol is not IMethodSymbol method || method.Name != "softmax")
-        {
-            return null;
-        }
-
-        var candidates = method.ContainingType.GetMembers("log_softmax").OfType<IMethodSymbol>();
-        return candidates.Any(c => c.IsStatic == method.IsStatic && c.Parameters.Length >= softmax.ArgumentList.Arguments.Count
-            && c.Parameters.Skip(softmax.ArgumentList.Arguments.Count).All(p => p.IsOptional))
+        return inner is not null && LmProbSyntax.WithoutParentheses(inner) is InvocationExpressionSyntax softmax
+            && LogSoftmaxSyntax.HasTorchLogSoftmaxTwin(model, softmax, cancellationToken)
             ? softmax
             : null;
     }
@@ -155,12 +124,7 @@ public sealed class LogOfSoftmaxFixer : CodeFixProvider
             return document;
         }
 
-        var renamed = softmax.Expression switch
-        {
-            MemberAccessExpressionSyntax member => softmax.WithExpression(member.WithName(IdentifierName("log_softmax").WithTriviaFrom(member.Name))),
-            IdentifierNameSyntax name => softmax.WithExpression(IdentifierName("log_softmax").WithTriviaFrom(name)),
-            _ => null,
-        };
+        var renamed = LogSoftmaxSyntax.RenamedToLogSoftmax(softmax);
         return renamed is null ? document : document.WithSyntaxRoot(root.ReplaceNode(log, renamed.WithTriviaFrom(log)));
     }
 }

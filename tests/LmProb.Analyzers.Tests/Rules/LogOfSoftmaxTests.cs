@@ -177,6 +177,14 @@ public class LogOfSoftmaxTests
                 Probability.Softmax(logits, p);
                 return -MathF.Log(p[target] + 1e-9f) - MathF.Log(MathF.Max(p[0], 1e-12f));
             }
+
+            // The epsilon added in place: p is still "a softmax" to a flow-insensitive reading, but the log is LMP006's.
+            static void InPlace(ReadOnlySpan<float> logits, Span<float> p, Span<float> logp)
+            {
+                System.Numerics.Tensors.TensorPrimitives.SoftMax(logits, p);
+                System.Numerics.Tensors.TensorPrimitives.Add(p, 1e-10f, p);
+                System.Numerics.Tensors.TensorPrimitives.Log(p, logp);
+            }
         }
         """);
 
