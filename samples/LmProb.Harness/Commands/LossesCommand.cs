@@ -42,7 +42,9 @@ internal static class LossesCommand
             var bce = Loss.BinaryCrossEntropyWithLogits(x, y);
             var bceByHand = Math.Max(x, 0) - (x * y) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
             var sigmoid = 1f / (1f + MathF.Exp(-x));
+#pragma warning disable LMP007 // Deliberate: the naive BCE from probabilities, to show it going infinite at x = 20.
             var naive = -((y * MathF.Log(sigmoid)) + ((1 - y) * MathF.Log(1 - sigmoid)));
+#pragma warning restore LMP007
             var focal = Loss.BinaryFocalLossWithLogits(x, y);
             var pt = y == 1 ? 1 / (1 + Math.Exp(-x)) : 1 - (1 / (1 + Math.Exp(-x)));
             var alphaT = y == 1 ? 0.25 : 0.75;
