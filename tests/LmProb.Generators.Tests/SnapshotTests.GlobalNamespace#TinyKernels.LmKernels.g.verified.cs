@@ -318,15 +318,22 @@ namespace LmProb.Generated
                 }
             }
             var sum = Reduce(totals);
-            // The last 40 elements, in order.
-            for (nuint i = BodyLength; i < Length; i++)
+            // The last 40 elements, in order (one loop for each case, no test per element).
+            if (store)
             {
-                var e = op.Invoke(TElements.Load(ref source, i));
-                if (store)
+                for (nuint i = BodyLength; i < Length; i++)
                 {
+                    var e = op.Invoke(TElements.Load(ref source, i));
                     Unsafe.Add(ref target, i) = e;
+                    sum += e;
                 }
-                sum += e;
+            }
+            else
+            {
+                for (nuint i = BodyLength; i < Length; i++)
+                {
+                    sum += op.Invoke(TElements.Load(ref source, i));
+                }
             }
             return sum;
         }
@@ -343,27 +350,41 @@ namespace LmProb.Generated
             {
                 // The last vector overlaps the end; it is computed before anything is written, so in place works.
                 var last = op.Invoke(TElements.Load512(ref source, 984));
-                for (nuint i = 0; i < 992; i += 16)
+                for (nuint i = 0; i < 960; i += 64)
                 {
                     TElements.Store(op.Invoke(TElements.Load512(ref source, i)), ref target, i);
+                    TElements.Store(op.Invoke(TElements.Load512(ref source, i + 16)), ref target, i + 16);
+                    TElements.Store(op.Invoke(TElements.Load512(ref source, i + 32)), ref target, i + 32);
+                    TElements.Store(op.Invoke(TElements.Load512(ref source, i + 48)), ref target, i + 48);
                 }
+                TElements.Store(op.Invoke(TElements.Load512(ref source, 960)), ref target, 960);
+                TElements.Store(op.Invoke(TElements.Load512(ref source, 976)), ref target, 976);
                 TElements.Store(last, ref target, 984);
                 return;
             }
             if (Vector256.IsHardwareAccelerated)
             {
-                for (nuint i = 0; i < 1000; i += 8)
+                for (nuint i = 0; i < 992; i += 32)
                 {
                     TElements.Store(op.Invoke(TElements.Load256(ref source, i)), ref target, i);
+                    TElements.Store(op.Invoke(TElements.Load256(ref source, i + 8)), ref target, i + 8);
+                    TElements.Store(op.Invoke(TElements.Load256(ref source, i + 16)), ref target, i + 16);
+                    TElements.Store(op.Invoke(TElements.Load256(ref source, i + 24)), ref target, i + 24);
                 }
+                TElements.Store(op.Invoke(TElements.Load256(ref source, 992)), ref target, 992);
                 return;
             }
             if (Vector128.IsHardwareAccelerated)
             {
-                for (nuint i = 0; i < 1000; i += 4)
+                for (nuint i = 0; i < 992; i += 16)
                 {
                     TElements.Store(op.Invoke(TElements.Load128(ref source, i)), ref target, i);
+                    TElements.Store(op.Invoke(TElements.Load128(ref source, i + 4)), ref target, i + 4);
+                    TElements.Store(op.Invoke(TElements.Load128(ref source, i + 8)), ref target, i + 8);
+                    TElements.Store(op.Invoke(TElements.Load128(ref source, i + 12)), ref target, i + 12);
                 }
+                TElements.Store(op.Invoke(TElements.Load128(ref source, 992)), ref target, 992);
+                TElements.Store(op.Invoke(TElements.Load128(ref source, 996)), ref target, 996);
                 return;
             }
             for (nuint i = 0; i < Length; i++)

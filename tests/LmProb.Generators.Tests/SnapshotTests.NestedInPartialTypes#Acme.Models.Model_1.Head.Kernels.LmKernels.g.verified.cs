@@ -331,25 +331,34 @@ namespace LmProb.Generated
             ref var target = ref MemoryMarshal.GetReference(destination);
             if (Vector512.IsHardwareAccelerated)
             {
-                for (nuint i = 0; i < 32768; i += 16)
+                for (nuint i = 0; i < 32768; i += 64)
                 {
                     TElements.Store(op.Invoke(TElements.Load512(ref source, i)), ref target, i);
+                    TElements.Store(op.Invoke(TElements.Load512(ref source, i + 16)), ref target, i + 16);
+                    TElements.Store(op.Invoke(TElements.Load512(ref source, i + 32)), ref target, i + 32);
+                    TElements.Store(op.Invoke(TElements.Load512(ref source, i + 48)), ref target, i + 48);
                 }
                 return;
             }
             if (Vector256.IsHardwareAccelerated)
             {
-                for (nuint i = 0; i < 32768; i += 8)
+                for (nuint i = 0; i < 32768; i += 32)
                 {
                     TElements.Store(op.Invoke(TElements.Load256(ref source, i)), ref target, i);
+                    TElements.Store(op.Invoke(TElements.Load256(ref source, i + 8)), ref target, i + 8);
+                    TElements.Store(op.Invoke(TElements.Load256(ref source, i + 16)), ref target, i + 16);
+                    TElements.Store(op.Invoke(TElements.Load256(ref source, i + 24)), ref target, i + 24);
                 }
                 return;
             }
             if (Vector128.IsHardwareAccelerated)
             {
-                for (nuint i = 0; i < 32768; i += 4)
+                for (nuint i = 0; i < 32768; i += 16)
                 {
                     TElements.Store(op.Invoke(TElements.Load128(ref source, i)), ref target, i);
+                    TElements.Store(op.Invoke(TElements.Load128(ref source, i + 4)), ref target, i + 4);
+                    TElements.Store(op.Invoke(TElements.Load128(ref source, i + 8)), ref target, i + 8);
+                    TElements.Store(op.Invoke(TElements.Load128(ref source, i + 12)), ref target, i + 12);
                 }
                 return;
             }

@@ -519,15 +519,22 @@ namespace LmProb.Generated
                 }
             }
             var sum = Reduce(totals);
-            // The last 17 elements, in order.
-            for (nuint i = BodyLength; i < Length; i++)
+            // The last 17 elements, in order (one loop for each case, no test per element).
+            if (store)
             {
-                var e = op.Invoke(TElements.Load(ref source, i));
-                if (store)
+                for (nuint i = BodyLength; i < Length; i++)
                 {
+                    var e = op.Invoke(TElements.Load(ref source, i));
                     Unsafe.Add(ref target, i) = e;
+                    sum += e;
                 }
-                sum += e;
+            }
+            else
+            {
+                for (nuint i = BodyLength; i < Length; i++)
+                {
+                    sum += op.Invoke(TElements.Load(ref source, i));
+                }
             }
             return sum;
         }
@@ -544,10 +551,14 @@ namespace LmProb.Generated
             {
                 // The last vector overlaps the end; it is computed before anything is written, so in place works.
                 var last = op.Invoke(TElements.Load512(ref source, 50241));
-                for (nuint i = 0; i < 50256; i += 16)
+                for (nuint i = 0; i < 50240; i += 64)
                 {
                     TElements.Store(op.Invoke(TElements.Load512(ref source, i)), ref target, i);
+                    TElements.Store(op.Invoke(TElements.Load512(ref source, i + 16)), ref target, i + 16);
+                    TElements.Store(op.Invoke(TElements.Load512(ref source, i + 32)), ref target, i + 32);
+                    TElements.Store(op.Invoke(TElements.Load512(ref source, i + 48)), ref target, i + 48);
                 }
+                TElements.Store(op.Invoke(TElements.Load512(ref source, 50240)), ref target, 50240);
                 TElements.Store(last, ref target, 50241);
                 return;
             }
@@ -555,10 +566,15 @@ namespace LmProb.Generated
             {
                 // The last vector overlaps the end; it is computed before anything is written, so in place works.
                 var last = op.Invoke(TElements.Load256(ref source, 50249));
-                for (nuint i = 0; i < 50256; i += 8)
+                for (nuint i = 0; i < 50240; i += 32)
                 {
                     TElements.Store(op.Invoke(TElements.Load256(ref source, i)), ref target, i);
+                    TElements.Store(op.Invoke(TElements.Load256(ref source, i + 8)), ref target, i + 8);
+                    TElements.Store(op.Invoke(TElements.Load256(ref source, i + 16)), ref target, i + 16);
+                    TElements.Store(op.Invoke(TElements.Load256(ref source, i + 24)), ref target, i + 24);
                 }
+                TElements.Store(op.Invoke(TElements.Load256(ref source, 50240)), ref target, 50240);
+                TElements.Store(op.Invoke(TElements.Load256(ref source, 50248)), ref target, 50248);
                 TElements.Store(last, ref target, 50249);
                 return;
             }
@@ -566,9 +582,12 @@ namespace LmProb.Generated
             {
                 // The last vector overlaps the end; it is computed before anything is written, so in place works.
                 var last = op.Invoke(TElements.Load128(ref source, 50253));
-                for (nuint i = 0; i < 50256; i += 4)
+                for (nuint i = 0; i < 50256; i += 16)
                 {
                     TElements.Store(op.Invoke(TElements.Load128(ref source, i)), ref target, i);
+                    TElements.Store(op.Invoke(TElements.Load128(ref source, i + 4)), ref target, i + 4);
+                    TElements.Store(op.Invoke(TElements.Load128(ref source, i + 8)), ref target, i + 8);
+                    TElements.Store(op.Invoke(TElements.Load128(ref source, i + 12)), ref target, i + 12);
                 }
                 TElements.Store(last, ref target, 50253);
                 return;

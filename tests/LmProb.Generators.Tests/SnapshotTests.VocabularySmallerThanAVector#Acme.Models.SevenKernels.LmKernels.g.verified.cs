@@ -266,15 +266,22 @@ namespace LmProb.Generated
             ref var target = ref MemoryMarshal.GetReference(destination);
             var store = !destination.IsEmpty;
             var sum = 0.0;
-            // The last 7 elements, in order.
-            for (nuint i = BodyLength; i < Length; i++)
+            // The last 7 elements, in order (one loop for each case, no test per element).
+            if (store)
             {
-                var e = op.Invoke(TElements.Load(ref source, i));
-                if (store)
+                for (nuint i = BodyLength; i < Length; i++)
                 {
+                    var e = op.Invoke(TElements.Load(ref source, i));
                     Unsafe.Add(ref target, i) = e;
+                    sum += e;
                 }
-                sum += e;
+            }
+            else
+            {
+                for (nuint i = BodyLength; i < Length; i++)
+                {
+                    sum += op.Invoke(TElements.Load(ref source, i));
+                }
             }
             return sum;
         }

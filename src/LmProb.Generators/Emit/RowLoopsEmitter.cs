@@ -248,17 +248,22 @@ internal static class RowLoopsEmitter
             var tail = vocabSize - bodyLength;
             if (tail > 0)
             {
-                writer.Line($"// The last {tail} element{(tail == 1 ? "" : "s")}, in order.");
-                using (writer.Block("for (nuint i = BodyLength; i < Length; i++)"))
+                writer.Line($"// The last {tail} element{(tail == 1 ? "" : "s")}, in order (one loop for each case, no test per element).");
+                using (writer.Block("if (store)"))
                 {
-                    writer.Lines("""
-                        var e = op.Invoke(TElements.Load(ref source, i));
-                        if (store)
-                        {
-                            Unsafe.Add(ref target, i) = e;
-                        }
-                        sum += e;
-                        """);
+                    using (writer.Block("for (nuint i = BodyLength; i < Length; i++)"))
+                    {
+                        writer.Line("var e = op.Invoke(TElements.Load(ref source, i));");
+                        writer.Line("Unsafe.Add(ref target, i) = e;");
+                        writer.Line("sum += e;");
+                    }
+                }
+                using (writer.Block("else"))
+                {
+                    using (writer.Block("for (nuint i = BodyLength; i < Length; i++)"))
+                    {
+                        writer.Line("sum += op.Invoke(TElements.Load(ref source, i));");
+                    }
                 }
             }
             writer.Line("return sum;");
@@ -292,16 +297,23 @@ internal static class RowLoopsEmitter
                         writer.Line($"// The last vector overlaps the end; it is computed before anything is written, so in place works.");
                         writer.Line($"var last = op.Invoke(TElements.{load}(ref source, {N(vocabSize - lanes)}));");
                     }
-                    if (loopEnd == lanes)
+                    // Four vectors per iteration, then the remaining full vectors one by one.
+                    var step = 4 * lanes;
+                    var unrolledEnd = vocabSize / step * step;
+                    if (unrolledEnd > 0)
                     {
-                        writer.Line($"TElements.Store(op.Invoke(TElements.{load}(ref source, 0)), ref target, 0);");
-                    }
-                    else
-                    {
-                        using (writer.Block($"for (nuint i = 0; i < {N(loopEnd)}; i += {lanes})"))
+                        using (writer.Block($"for (nuint i = 0; i < {N(unrolledEnd)}; i += {step})"))
                         {
-                            writer.Line($"TElements.Store(op.Invoke(TElements.{load}(ref source, i)), ref target, i);");
+                            for (var k = 0; k < 4; k++)
+                            {
+                                var offset = k == 0 ? "i" : $"i + {k * lanes}";
+                                writer.Line($"TElements.Store(op.Invoke(TElements.{load}(ref source, {offset})), ref target, {offset});");
+                            }
                         }
+                    }
+                    for (var offset = unrolledEnd; offset < loopEnd; offset += lanes)
+                    {
+                        writer.Line($"TElements.Store(op.Invoke(TElements.{load}(ref source, {N(offset)})), ref target, {N(offset)});");
                     }
                     if (overlap)
                     {
