@@ -8,14 +8,15 @@ using BenchmarkDotNet.Running;
 namespace LmProb.Benchmarks.Infrastructure;
 
 /// <summary>
-/// Elements (or bytes) processed per second, from the <em>median</em> time, so one row of every
+/// Elements (or bytes) processed per second, from the <em>minimum</em> time, so one row of every
 /// table can be compared with the targets (G elements/s) and with memory bandwidth (GB/s).
 /// </summary>
 /// <remarks>
 /// Elements per operation = parameter <c>V</c> times parameter <c>Rows</c> when the class has it.
 /// Bytes per element come from the <c>DType</c> parameter (<see cref="KernelElementType"/>) and are
-/// 4 otherwise; only the bytes read from the input row are counted. The median rather than the mean:
-/// this machine is shared, and a preempted iteration moves the mean more than the median.
+/// 4 otherwise; only the bytes read from the input row are counted. The minimum rather than the mean
+/// or median: on a shared machine an iteration that loses the CPU is slow, never fast, so the
+/// minimum is the best estimate of the undisturbed speed (see <see cref="MinimumRatioColumn"/>).
 /// </remarks>
 internal sealed class ThroughputColumn : IColumn
 {
@@ -44,8 +45,8 @@ internal sealed class ThroughputColumn : IColumn
     public UnitType UnitType => UnitType.Dimensionless;
 
     public string Legend => _bytes
-        ? "Input bytes read per second (10^9), from the median time"
-        : "Row elements processed per second (10^9), from the median time";
+        ? "Input bytes read per second (10^9), from the minimum time"
+        : "Row elements processed per second (10^9), from the minimum time";
 
     public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(c => ElementsPerOperation(c) > 0);
 
@@ -57,11 +58,11 @@ internal sealed class ThroughputColumn : IColumn
     {
         var elements = ElementsPerOperation(benchmarkCase);
         var statistics = summary[benchmarkCase]?.ResultStatistics;
-        if (elements <= 0 || statistics is null || !(statistics.Median > 0))
+        if (elements <= 0 || statistics is null || !(statistics.Min > 0))
         {
             return "NA";
         }
-        var perNanosecond = elements / statistics.Median;
+        var perNanosecond = elements / statistics.Min;
         if (_bytes)
         {
             perNanosecond *= BytesPerElement(benchmarkCase);
