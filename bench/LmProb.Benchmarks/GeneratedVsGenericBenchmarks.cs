@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using LmProb.Benchmarks.Infrastructure;
@@ -144,8 +145,8 @@ public class GeneratedVsGenericBenchmarks
 
     private ReadOnlySpan<byte> DestinationBytes() => DType switch
     {
-        KernelElementType.Float32 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(_singleDestination.Span),
-        KernelElementType.Float16 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(_halfDestination.Span),
-        _ => System.Runtime.InteropServices.MemoryMarshal.AsBytes(_bfloat16Destination.Span),
+        KernelElementType.Float32 => MemoryMarshal.AsBytes(_singleDestination.Span),
+        KernelElementType.Float16 => MemoryMarshal.AsBytes(_halfDestination.Span),
+        _ => MemoryMarshal.AsBytes(_bfloat16Destination.Span),
     };
 }

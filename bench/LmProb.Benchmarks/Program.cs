@@ -18,7 +18,7 @@ public static class Program
         var benchmarkArgs = args.Where(a => a != "--quick").ToArray();
         Console.WriteLine($"Vector512.IsHardwareAccelerated = {Vector512.IsHardwareAccelerated}, " +
             $"Vector256.IsHardwareAccelerated = {Vector256.IsHardwareAccelerated}, ProcessorCount = {Environment.ProcessorCount}" +
-            (quick ? "; --quick: 1 launch, 60 warm-up + 80 iterations of 5 ms, DOTNET_TieredCompilation=0" : ""));
+            (quick ? "; --quick: 2 launches x (20 warm-up + 50 iterations of 5 ms), DOTNET_TieredCompilation=0" : ""));
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(benchmarkArgs, BenchmarkConfig.Create(quick));
         var failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
         return failed ? 1 : 0;
